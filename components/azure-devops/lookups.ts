@@ -1,0 +1,93 @@
+import picomatch from "picomatch";
+import { AdoClient } from "./runtime/client";
+import { normalizeOrganizationUrl } from "./runtime/org-url";
+import { listProjects } from "./runtime/projects";
+
+/** A project as selection sees it. */
+export interface Project {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * Lists the projects of an organization while the program is evaluated.
+ * The offline plan replaces it with fake projects; real runs use the REST one.
+ */
+export type ProjectLookup = (organizationUrl: string) => Promise<Project[]>;
+
+/** The real lookup: every well-formed project, paged, through the shared REST client. */
+export const restProjectLookup: ProjectLookup = (organizationUrl) => listProjects(new AdoClient({ organizationUrl }));
+
+let currentLookup: ProjectLookup = restProjectLookup;
+const memo = new Map<string, Promise<Project[]>>();
+
+/** Replaces the project lookup (undefined restores the REST one) and forgets memoized results. */
+export function setProjectLookup(lookup: ProjectLookup | undefined): void {
+  currentLookup = lookup ?? restProjectLookup;
+  memo.clear();
+}
+
+/** The project lookup in use. */
+export function getProjectLookup(): ProjectLookup {
+  return currentLookup;
+}
+
+/**
+ * The projects of an organization, looked up once per organization per
+ * process: every component of the program shares the one promise.
+ */
+export function projectsOf(organizationUrl: string): Promise<Project[]> {
+  const key = normalizeOrganizationUrl(organizationUrl);
+  let projects = memo.get(key);
+  if (!projects) {
+    projects = currentLookup(key);
+    memo.set(key, projects);
+  }
+  return projects;
+}
+
+/** Some selectors matched no project; lists every one of them. */
+export class ProjectSelectionError extends Error {
+  /** The selectors that matched nothing, as written. */
+  readonly unmatched: readonly string[];
+
+  constructor(problems: readonly { selector: string; reason: string }[]) {
+    super(`projects not found: ${problems.map((p) => `"${p.selector}" (${p.reason})`).join(", ")}`);
+    this.name = "ProjectSelectionError";
+    this.unmatched = problems.map((p) => p.selector);
+  }
+}
+
+/** True when a selector is a pattern; project names cannot contain any of these characters. */
+export function isProjectPattern(selector: string): boolean {
+  return /[*?[\]{}]/.test(selector);
+}
+
+/**
+ * The projects the selectors pick, each once, sorted by name. A selector is a
+ * project name (matched without regard to case, as Azure DevOps does) or a
+ * glob such as `platform-*` or `*`. Throws one {@link ProjectSelectionError}
+ * listing every name that is not a project and every glob that matches none.
+ */
+export function selectProjects(all: readonly Project[], selectors: readonly string[]): Project[] {
+  const selected = new Map<string, Project>();
+  const problems: { selector: string; reason: string }[] = [];
+  for (const selector of selectors) {
+    if (selector.trim() === "") {
+      problems.push({ selector, reason: "an empty name selects nothing" });
+      continue;
+    }
+    if (isProjectPattern(selector)) {
+      const isMatch = picomatch(selector, { nocase: true, dot: true });
+      const matched = all.filter((project) => isMatch(project.name));
+      if (matched.length === 0) problems.push({ selector, reason: "no project name matches this pattern" });
+      for (const project of matched) selected.set(project.id, project);
+    } else {
+      const project = all.find((p) => p.name.toLowerCase() === selector.toLowerCase());
+      if (project) selected.set(project.id, project);
+      else problems.push({ selector, reason: "no project has this name" });
+    }
+  }
+  if (problems.length > 0) throw new ProjectSelectionError(problems);
+  return [...selected.values()].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase(), "en"));
+}

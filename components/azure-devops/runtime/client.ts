@@ -1,0 +1,365 @@
+import { AdoAuth, authFromEnvironment } from "./auth";
+import { AdoAuthError, AdoRequestError, hintForStatus, parseServiceError } from "./errors";
+import { normalizeOrganizationUrl } from "./org-url";
+
+/** The REST API version every call uses unless the endpoint needs a preview version. */
+export const DEFAULT_API_VERSION = "7.1";
+
+/** Retry, timeout and pacing settings; each has an environment override. */
+export interface AdoClientSettings {
+  /** Retries after the first attempt. AZDO_MAX_RETRIES; defaults to 5. */
+  readonly maxRetries: number;
+  /** Total time a call may spend waiting between attempts. AZDO_RETRY_MAX_SECONDS; defaults to 120. */
+  readonly retryMaxSeconds: number;
+  /** Base of the exponential backoff. AZDO_RETRY_BASE_SECONDS; defaults to 0.5. */
+  readonly retryBaseSeconds: number;
+  /** Longest backoff or pacing wait (a longer Retry-After is honoured if the total allows). AZDO_RETRY_MAX_DELAY_SECONDS; defaults to 30. */
+  readonly retryMaxDelaySeconds: number;
+  /** How long one attempt may take, body included. AZDO_REQUEST_TIMEOUT_SECONDS; defaults to 30. */
+  readonly timeoutSeconds: number;
+}
+
+/** Reported before every attempt, so tests and benchmarks can count REST calls. */
+export interface AdoRequestEvent {
+  readonly method: string;
+  /** URL path without the query string. */
+  readonly path: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+}
+
+/** How to build an {@link AdoClient}; everything is optional. */
+export interface AdoClientOptions extends Partial<AdoClientSettings> {
+  /** Organization URL or name. Defaults to AZDO_ORG_SERVICE_URL. */
+  readonly organizationUrl?: string;
+  /** Credential. Defaults to {@link authFromEnvironment} (PAT or Entra, chosen at call time). */
+  readonly auth?: AdoAuth;
+  /** Called before every attempt. */
+  readonly onRequest?: (event: AdoRequestEvent) => void;
+  /** Waits between attempts; tests replace it to observe the delays. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Where settings and credentials are read from. Defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** One call's extras. */
+export interface AdoRequestOptions {
+  /** Query parameters; undefined values are left out. `api-version` is added. */
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  /** JSON body. */
+  readonly body?: unknown;
+  /** Defaults to 7.1. */
+  readonly apiVersion?: string;
+  /** `vsaex` for user entitlement APIs, which live on their own host in the real service. */
+  readonly host?: "vsaex";
+  /** Marks a POST that only reads (a query), so it is retried like a GET. */
+  readonly readOnly?: boolean;
+}
+
+/** A successful response. */
+export interface AdoResponse<T> {
+  readonly status: number;
+  /** Parsed JSON body, or undefined for an empty one. */
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+/** Reads {@link AdoClientSettings} from the environment, with defaults. */
+export function clientSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AdoClientSettings {
+  return {
+    maxRetries: envNumber(env, "AZDO_MAX_RETRIES", 5),
+    retryMaxSeconds: envNumber(env, "AZDO_RETRY_MAX_SECONDS", 120),
+    retryBaseSeconds: envNumber(env, "AZDO_RETRY_BASE_SECONDS", 0.5),
+    retryMaxDelaySeconds: envNumber(env, "AZDO_RETRY_MAX_DELAY_SECONDS", 30),
+    timeoutSeconds: envNumber(env, "AZDO_REQUEST_TIMEOUT_SECONDS", 30),
+  };
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Parses Retry-After: delay seconds or an HTTP date. Returns milliseconds, or
+ * undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/**
+ * Paces calls to one organization across every client in the process: the
+ * dynamic provider host runs many resource operations at once, each with its
+ * own client, and they share the service's rate limit.
+ */
+class RateGate {
+  private notBefore = 0;
+
+  /** How long the next call should wait. */
+  waitMs(now: number): number {
+    return Math.max(0, this.notBefore - now);
+  }
+
+  /** Slows down when the service says it delayed us or our budget runs low. */
+  observe(headers: Headers, now: number, capMs: number, baseMs: number): void {
+    let pauseMs = 0;
+    const delay = Number(headers.get("x-ratelimit-delay"));
+    if (headers.has("x-ratelimit-delay") && Number.isFinite(delay) && delay > 0) {
+      pauseMs = delay * 1000;
+    }
+    const remaining = Number(headers.get("x-ratelimit-remaining"));
+    const limit = Number(headers.get("x-ratelimit-limit"));
+    if (headers.has("x-ratelimit-remaining") && Number.isFinite(remaining) && (limit > 0 ? remaining / limit < 0.1 : remaining <= 0)) {
+      // Spread what is left of the window over the calls still allowed in it.
+      const reset = Number(headers.get("x-ratelimit-reset")) * 1000;
+      const windowMs = Number.isFinite(reset) && reset > now ? reset - now : baseMs;
+      pauseMs = Math.max(pauseMs, windowMs / Math.max(remaining, 1));
+    }
+    if (pauseMs > 0) {
+      this.notBefore = Math.max(this.notBefore, now + Math.min(pauseMs, capMs));
+    }
+  }
+}
+
+const rateGates = new Map<string, RateGate>();
+
+function rateGateFor(organizationUrl: string): RateGate {
+  let gate = rateGates.get(organizationUrl);
+  if (!gate) {
+    gate = new RateGate();
+    rateGates.set(organizationUrl, gate);
+  }
+  return gate;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The one Azure DevOps REST client: auth, api-version, retries with backoff,
+ * Retry-After and rate-limit pacing, per-call timeout, and errors that name
+ * the call and what to do, never a credential or response body.
+ *
+ * Idempotent methods (GET, PUT, DELETE, PATCH) are retried on 5xx, timeouts
+ * and connection errors. A POST is retried only when the service says it did
+ * not process it (429, or 503 with Retry-After); any other failure of a POST
+ * is thrown with `outcomeUnknown` so the caller can look before it retries.
+ */
+export class AdoClient {
+  /** Normalized organization URL. */
+  readonly organizationUrl: string;
+  /** Effective retry and timeout settings. */
+  readonly settings: AdoClientSettings;
+  /** Attempts sent by this client so far, retries included. */
+  requestCount = 0;
+
+  private readonly auth: AdoAuth;
+  private readonly onRequest?: (event: AdoRequestEvent) => void;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly gate: RateGate;
+
+  constructor(options: AdoClientOptions = {}) {
+    const env = options.env ?? process.env;
+    const organization = options.organizationUrl ?? env.AZDO_ORG_SERVICE_URL;
+    if (organization === undefined || organization.trim() === "") {
+      throw new Error("no Azure DevOps organization: pass organizationUrl or set AZDO_ORG_SERVICE_URL to https://dev.azure.com/<organization>");
+    }
+    this.organizationUrl = normalizeOrganizationUrl(organization);
+    const fromEnv = clientSettingsFromEnv(env);
+    this.settings = {
+      maxRetries: options.maxRetries ?? fromEnv.maxRetries,
+      retryMaxSeconds: options.retryMaxSeconds ?? fromEnv.retryMaxSeconds,
+      retryBaseSeconds: options.retryBaseSeconds ?? fromEnv.retryBaseSeconds,
+      retryMaxDelaySeconds: options.retryMaxDelaySeconds ?? fromEnv.retryMaxDelaySeconds,
+      timeoutSeconds: options.timeoutSeconds ?? fromEnv.timeoutSeconds,
+    };
+    this.auth = options.auth ?? authFromEnvironment(env);
+    this.onRequest = options.onRequest;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.gate = rateGateFor(this.organizationUrl);
+  }
+
+  /** Where the credential comes from, as auth errors name it. */
+  get credentialSource(): string {
+    return this.auth.source;
+  }
+
+  /**
+   * Waits before retry number `attempt` (exponential backoff with full
+   * jitter, or the server's delay) and returns true, or returns false at once
+   * when the retry count or the time budget since `started` is used up.
+   * Callers that retry whole operations (create after an unknown outcome) use
+   * it too, so one budget governs both.
+   */
+  async backOff(attempt: number, started: number, serverDelayMs?: number): Promise<boolean> {
+    if (attempt > this.settings.maxRetries) return false;
+    const ceilingMs = Math.min(this.settings.retryMaxDelaySeconds * 1000, this.settings.retryBaseSeconds * 1000 * 2 ** (attempt - 1));
+    const delayMs = serverDelayMs ?? Math.random() * ceilingMs;
+    if (Date.now() - started + delayMs > this.settings.retryMaxSeconds * 1000) return false;
+    await this.sleep(delayMs);
+    return true;
+  }
+
+  /** Full URL for a path relative to the organization (`_apis/projects`, `{project}/_apis/...`). */
+  url(path: string, options: AdoRequestOptions = {}): URL {
+    let base = this.organizationUrl;
+    if (options.host === "vsaex" && base.startsWith("https://dev.azure.com/")) {
+      base = base.replace("https://dev.azure.com/", "https://vsaex.dev.azure.com/");
+    }
+    const url = new URL(`${base}/${path.replace(/^\/+/, "")}`);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    url.searchParams.set("api-version", options.apiVersion ?? DEFAULT_API_VERSION);
+    return url;
+  }
+
+  /** Sends one call, retrying as the class comment describes; throws {@link AdoRequestError} or {@link AdoAuthError}. */
+  async request<T = unknown>(method: string, path: string, options: AdoRequestOptions = {}): Promise<AdoResponse<T>> {
+    const url = this.url(path, options);
+    const shownPath = url.pathname;
+    const idempotent = method !== "POST" || options.readOnly === true;
+    const started = Date.now();
+    const baseMs = this.settings.retryBaseSeconds * 1000;
+    const capMs = this.settings.retryMaxDelaySeconds * 1000;
+    let reauthenticated = false;
+
+    // Waits before another attempt if the budget allows; false means give up.
+    const backOff = (attempt: number, serverDelayMs?: number): Promise<boolean> => this.backOff(attempt, started, serverDelayMs);
+
+    for (let attempt = 1; ; attempt++) {
+      const paceMs = this.gate.waitMs(Date.now());
+      if (paceMs > 0) await this.sleep(paceMs);
+      this.requestCount++;
+      this.onRequest?.({ method, path: shownPath, attempt });
+      const headers: Record<string, string> = {
+        Authorization: await this.auth.authorization(),
+        Accept: "application/json",
+        // Without it an unauthenticated call gets a 203 sign-in page instead of a 401.
+        "X-TFS-FedAuthRedirect": "Suppress",
+        "User-Agent": "ado-integrations",
+      };
+      if (options.body !== undefined) headers["Content-Type"] = "application/json";
+
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.settings.timeoutSeconds * 1000);
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, {
+          method,
+          headers,
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          signal: controller.signal,
+        });
+        text = await response.text();
+      } catch (error) {
+        const timedOut = controller.signal.aborted;
+        const failure = new AdoRequestError({
+          method,
+          path: shownPath,
+          what: timedOut ? `got no response within ${this.settings.timeoutSeconds}s` : `failed without a response (${networkCode(error)})`,
+          hint: timedOut
+            ? "the service may be slow or unreachable; retry, or raise AZDO_REQUEST_TIMEOUT_SECONDS"
+            : `could not reach ${url.host}; check the organization URL and the network, then retry`,
+          attempts: attempt,
+          outcomeUnknown: true,
+        });
+        if (idempotent && (await backOff(attempt))) continue;
+        throw failure;
+      } finally {
+        clearTimeout(timer);
+      }
+
+      this.gate.observe(response.headers, Date.now(), capMs, baseMs);
+      const status = response.status;
+      const contentType = response.headers.get("content-type") ?? "";
+
+      if (status === 401 || (status === 203 && contentType.includes("text/html"))) {
+        // A cached Entra token can be revoked early: drop it and try once more.
+        if (status === 401 && this.auth.invalidate && !reauthenticated) {
+          reauthenticated = true;
+          this.auth.invalidate();
+          continue;
+        }
+        throw new AdoAuthError({
+          method,
+          path: shownPath,
+          status,
+          ...parseServiceError(text),
+          what: status === 401 ? "returned 401" : "returned 203 with a sign-in page",
+          hint: rejectedHint(this.auth.source, this.organizationUrl),
+          attempts: attempt,
+          credentialSource: this.auth.source,
+        });
+      }
+
+      if (status >= 200 && status < 300) {
+        return { status, body: parseBody<T>(text, contentType, method, shownPath, attempt), headers: response.headers };
+      }
+
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+      // 429 and 503-with-Retry-After mean the service did not process the call,
+      // so even a POST may go again; other 5xx replies may hide an applied POST.
+      const notProcessed = status === 429 || (status === 503 && retryAfterMs !== undefined);
+      const retryable = notProcessed || (idempotent && status >= 500);
+      if (retryable && (await backOff(attempt, retryAfterMs))) continue;
+      throw new AdoRequestError({
+        method,
+        path: shownPath,
+        status,
+        ...parseServiceError(text),
+        what: `returned ${status}`,
+        hint: hintForStatus(status, attempt),
+        attempts: attempt,
+        outcomeUnknown: status >= 500 && !notProcessed,
+      });
+    }
+  }
+}
+
+function rejectedHint(source: string, organizationUrl: string): string {
+  if (source.includes("PAT")) {
+    return `${source} was rejected; check that it has not expired or been revoked and that it was issued for ${organizationUrl}`;
+  }
+  return `${source} was rejected; check that the identity is a user of ${organizationUrl} (Organization settings > Users) and that the organization is connected to the identity's Entra tenant`;
+}
+
+function networkCode(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  if (cause && typeof cause.code === "string") return cause.code;
+  return error instanceof Error ? error.name : "unknown error";
+}
+
+function parseBody<T>(text: string, contentType: string, method: string, path: string, attempts: number): T {
+  if (text.trim() === "") return undefined as T;
+  if (!contentType.includes("json")) {
+    throw new AdoRequestError({
+      method,
+      path,
+      what: `returned ${contentType || "a body"} instead of JSON`,
+      hint: "check that the organization URL points at Azure DevOps",
+      attempts,
+    });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new AdoRequestError({ method, path, what: "returned malformed JSON", hint: "retry, and report it if it persists", attempts });
+  }
+}
+
+/** True for an error that means the resource does not exist (404 or 410). */
+export function isGone(error: unknown): boolean {
+  return error instanceof AdoRequestError && (error.status === 404 || error.status === 410);
+}

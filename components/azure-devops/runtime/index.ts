@@ -1,0 +1,9 @@
+// The runtime the dynamic providers load at call time (see
+// ../service-hook-subscription.ts) and program-side code imports directly.
+export * from "./auth";
+export * from "./client";
+export * from "./errors";
+export * from "./events";
+export * from "./org-url";
+export * from "./projects";
+export * from "./subscriptions";

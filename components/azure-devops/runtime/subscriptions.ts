@@ -1,0 +1,529 @@
+import { createHash, randomBytes } from "node:crypto";
+import { AdoClient, isGone } from "./client";
+import { AdoRequestError } from "./errors";
+import {
+  EVENT_TYPES,
+  MESSAGE_FORMAT_VALUES,
+  MessagesToSend,
+  RESOURCE_DETAILS_VALUES,
+  ResourceDetailsToSend,
+  SERVICE_HOOK_EVENTS,
+  filtersFor,
+  isEventType,
+} from "./events";
+import { normalizeOrganizationUrl } from "./org-url";
+
+/** Publisher, consumer and action of every subscription this project manages. */
+export const PUBLISHER_ID = "tfs";
+/** The webhook consumer. */
+export const CONSUMER_ID = "webHooks";
+/** The webhook consumer's only action. */
+export const CONSUMER_ACTION_ID = "httpRequest";
+
+/** What the service shows instead of a confidential consumer input. */
+export const MASKED_SECRET = "********";
+
+/** Publisher inputs the service adds itself; never a difference. */
+const SERVER_PUBLISHER_INPUTS = new Set(["hostId", "tfsSubscriptionId", "projectId"]);
+
+/** Subscription states the service reports. */
+export type SubscriptionStatus = "enabled" | "onProbation" | "disabledByUser" | "disabledBySystem" | "disabledByInactiveIdentity";
+
+/**
+ * Inputs of a ServiceHookSubscription as the provider receives them (secrets
+ * already unwrapped by the engine). Only the password is confidential.
+ */
+export interface SubscriptionInputs {
+  /** Organization URL or name. Defaults to AZDO_ORG_SERVICE_URL. */
+  readonly organizationUrl?: string;
+  /** Project id (GUID). */
+  readonly projectId: string;
+  /** Event type, one of `EVENT_TYPES`. */
+  readonly eventType: string;
+  /** Publisher input filters allowed for the event (repository id, branch, ...); empty means any. */
+  readonly filters?: Readonly<Record<string, string | undefined>>;
+  /** The webhook receiver. */
+  readonly url: string;
+  /** Basic auth user name. Defaults to none. */
+  readonly basicAuthUsername?: string;
+  /** Basic auth password. Defaults to none. */
+  readonly basicAuthPassword?: string;
+  /** Extra HTTP headers the service sends with each delivery. */
+  readonly httpHeaders?: Readonly<Record<string, string>>;
+  /** Defaults to "all". */
+  readonly resourceDetailsToSend?: ResourceDetailsToSend;
+  /** Defaults to "all". */
+  readonly messagesToSend?: MessagesToSend;
+  /** Defaults to "all". */
+  readonly detailedMessagesToSend?: MessagesToSend;
+}
+
+/** The comparable, normalized shape shared by desired inputs and live state. */
+export interface SubscriptionFields {
+  readonly organizationUrl: string;
+  readonly projectId: string;
+  readonly eventType: string;
+  /** Non-empty filters only. */
+  readonly filters: Record<string, string>;
+  readonly url: string;
+  /** "" when there is none. */
+  readonly basicAuthUsername: string;
+  readonly httpHeaders: Record<string, string>;
+  readonly resourceDetailsToSend: string;
+  readonly messagesToSend: string;
+  readonly detailedMessagesToSend: string;
+}
+
+/**
+ * Outputs stored in state: every field `diff` needs, the live status, and a
+ * salted hash of the password (never the password, which the service never
+ * shows back either).
+ */
+export interface SubscriptionState extends SubscriptionFields {
+  /** Live status; anything but "enabled" is drift. */
+  readonly status: SubscriptionStatus;
+  /** Whether the service holds a basic auth password. */
+  readonly passwordSet: boolean;
+  /** sha256 of salt and password, hex; "" when unknown or unset. */
+  readonly passwordHash: string;
+  /** Random salt for passwordHash, hex. */
+  readonly passwordSalt: string;
+}
+
+/** A subscription as the REST API returns it (the fields used here). */
+export interface SubscriptionResource {
+  readonly id: string;
+  readonly url?: string;
+  readonly status?: string;
+  readonly publisherId: string;
+  readonly eventType: string;
+  readonly consumerId: string;
+  readonly consumerActionId: string;
+  readonly createdDate?: string;
+  readonly publisherInputs?: Record<string, string>;
+  readonly consumerInputs?: Record<string, string>;
+}
+
+/** What `diff` reports. */
+export interface SubscriptionDiff {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  /** Every field that differs, for tests and messages. */
+  readonly changed: string[];
+}
+
+/** Salted sha256 of a password, hex. */
+export function hashPassword(password: string, salt: string): string {
+  return createHash("sha256").update(`${salt}\u0000${password}`).digest("hex");
+}
+
+function passwordState(password: string): Pick<SubscriptionState, "passwordSet" | "passwordHash" | "passwordSalt"> {
+  if (password === "") return { passwordSet: false, passwordHash: "", passwordSalt: "" };
+  const salt = randomBytes(16).toString("hex");
+  return { passwordSet: true, passwordHash: hashPassword(password, salt), passwordSalt: salt };
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+function resolveOrganization(value: unknown, env: NodeJS.ProcessEnv): string {
+  const raw = text(value) || env.AZDO_ORG_SERVICE_URL || "";
+  if (raw === "") {
+    throw new Error("organizationUrl is not set and AZDO_ORG_SERVICE_URL is empty: set one to https://dev.azure.com/<organization>");
+  }
+  return normalizeOrganizationUrl(raw);
+}
+
+function sortedRecord(entries: Iterable<[string, string]>): Record<string, string> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** "Key:value" lines, as the webhook consumer's httpHeaders input takes them. */
+export function formatHttpHeaders(headers: Readonly<Record<string, string>>): string {
+  return Object.entries(sortedRecord(Object.entries(headers)))
+    .map(([name, value]) => `${name}:${value}`)
+    .join("\n");
+}
+
+/** Parses the httpHeaders consumer input back into a sorted record. */
+export function parseHttpHeaders(value: string | undefined): Record<string, string> {
+  const entries: [string, string][] = [];
+  for (const line of (value ?? "").split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    entries.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  }
+  return sortedRecord(entries);
+}
+
+/** "all" is the service's empty default; it may report it as "", "all" or nothing. */
+function normalizeChoice(value: string | undefined): string {
+  return value === undefined || value === "" ? "all" : value;
+}
+
+/**
+ * The normalized fields of desired inputs, without validation (diff runs in
+ * preview, where a value may still be unknown).
+ */
+export function fieldsFromInputs(inputs: SubscriptionInputs, env: NodeJS.ProcessEnv = process.env): SubscriptionFields {
+  let organizationUrl: string;
+  try {
+    organizationUrl = resolveOrganization(inputs.organizationUrl, env);
+  } catch {
+    // Unknown or invalid: compare the raw value so a difference still shows.
+    organizationUrl = text(inputs.organizationUrl);
+  }
+  const filters = Object.entries(inputs.filters ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "");
+  return {
+    organizationUrl,
+    projectId: text(inputs.projectId).toLowerCase(),
+    eventType: text(inputs.eventType),
+    filters: sortedRecord(filters),
+    url: text(inputs.url),
+    basicAuthUsername: text(inputs.basicAuthUsername),
+    httpHeaders: sortedRecord(Object.entries(inputs.httpHeaders ?? {})),
+    resourceDetailsToSend: normalizeChoice(inputs.resourceDetailsToSend),
+    messagesToSend: normalizeChoice(inputs.messagesToSend),
+    detailedMessagesToSend: normalizeChoice(inputs.detailedMessagesToSend),
+  };
+}
+
+/** The normalized fields of a subscription the service returned. */
+export function fieldsFromResource(resource: SubscriptionResource, organizationUrl: string): SubscriptionFields {
+  const publisherInputs = resource.publisherInputs ?? {};
+  const consumerInputs = resource.consumerInputs ?? {};
+  const filters = Object.entries(publisherInputs).filter(([name, value]) => !SERVER_PUBLISHER_INPUTS.has(name) && value !== "");
+  return {
+    organizationUrl,
+    projectId: text(publisherInputs.projectId).toLowerCase(),
+    eventType: resource.eventType,
+    filters: sortedRecord(filters),
+    url: text(consumerInputs.url),
+    basicAuthUsername: text(consumerInputs.basicAuthUsername),
+    httpHeaders: parseHttpHeaders(consumerInputs.httpHeaders),
+    resourceDetailsToSend: normalizeChoice(consumerInputs.resourceDetailsToSend),
+    messagesToSend: normalizeChoice(consumerInputs.messagesToSend),
+    detailedMessagesToSend: normalizeChoice(consumerInputs.detailedMessagesToSend),
+  };
+}
+
+const NO_WHITESPACE = /^\S{1,256}$/;
+
+/**
+ * Checks desired inputs and returns one line per problem, each naming the
+ * input. Lines never contain the password.
+ */
+export function validateInputs(inputs: SubscriptionInputs): string[] {
+  const problems: string[] = [];
+  const eventType = text(inputs.eventType);
+  if (!isEventType(eventType)) {
+    problems.push(`eventType: "${eventType}" is not supported; use one of ${EVENT_TYPES.join(", ")}`);
+  } else {
+    const allowed: readonly string[] = filtersFor(eventType);
+    for (const name of Object.keys(inputs.filters ?? {})) {
+      if (!allowed.includes(name)) {
+        problems.push(`filters.${name}: not a filter of ${eventType}; it accepts ${allowed.join(", ")}`);
+      }
+    }
+  }
+  if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(text(inputs.projectId))) {
+    problems.push("projectId: must be a project id (GUID), not a name");
+  }
+  problems.push(...validateUrl(text(inputs.url)));
+  const username = text(inputs.basicAuthUsername);
+  if (username !== "" && !NO_WHITESPACE.test(username)) {
+    problems.push("basicAuthUsername: must be 1-256 characters without whitespace");
+  }
+  const password = text(inputs.basicAuthPassword);
+  if (password !== "" && !NO_WHITESPACE.test(password)) {
+    problems.push("basicAuthPassword: must be 1-256 characters without whitespace");
+  }
+  for (const [name, value] of Object.entries(inputs.httpHeaders ?? {})) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) problems.push(`httpHeaders: "${name}" is not a valid header name`);
+    if (typeof value !== "string" || !/^\S+$/.test(value)) {
+      problems.push(`httpHeaders.${name}: the value must be non-empty without whitespace (the service's header format)`);
+    }
+  }
+  const resourceDetails = inputs.resourceDetailsToSend;
+  if (resourceDetails !== undefined && !(RESOURCE_DETAILS_VALUES as readonly string[]).includes(resourceDetails)) {
+    problems.push(`resourceDetailsToSend: must be one of ${RESOURCE_DETAILS_VALUES.join(", ")}`);
+  }
+  for (const key of ["messagesToSend", "detailedMessagesToSend"] as const) {
+    const value = inputs[key];
+    if (value !== undefined && !(MESSAGE_FORMAT_VALUES as readonly string[]).includes(value)) {
+      problems.push(`${key}: must be one of ${MESSAGE_FORMAT_VALUES.join(", ")}`);
+    }
+  }
+  return problems;
+}
+
+function validateUrl(value: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return ["url: must be an absolute https URL"];
+  }
+  if (url.username !== "" || url.password !== "") {
+    return ["url: must not carry credentials; use basicAuthUsername and basicAuthPassword"];
+  }
+  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    return ["url: must use https (basic auth would travel in plain text)"];
+  }
+  return [];
+}
+
+function requireValid(inputs: SubscriptionInputs): void {
+  const problems = validateInputs(inputs);
+  if (problems.length > 0) {
+    throw new Error(`invalid service hook subscription:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+/** The request body for create and replace, built field by field (never from spread inputs). */
+export function subscriptionBody(fields: SubscriptionFields, password: string, status?: SubscriptionStatus): Record<string, unknown> {
+  const eventType = fields.eventType as keyof typeof SERVICE_HOOK_EVENTS;
+  const consumerInputs: Record<string, string> = { url: fields.url };
+  if (fields.basicAuthUsername !== "") consumerInputs.basicAuthUsername = fields.basicAuthUsername;
+  if (password !== "") consumerInputs.basicAuthPassword = password;
+  if (Object.keys(fields.httpHeaders).length > 0) consumerInputs.httpHeaders = formatHttpHeaders(fields.httpHeaders);
+  // "All" is the consumer's empty default value; sending it as a word is not in its value list.
+  if (fields.resourceDetailsToSend !== "all") consumerInputs.resourceDetailsToSend = fields.resourceDetailsToSend;
+  if (fields.messagesToSend !== "all") consumerInputs.messagesToSend = fields.messagesToSend;
+  if (fields.detailedMessagesToSend !== "all") consumerInputs.detailedMessagesToSend = fields.detailedMessagesToSend;
+  const body: Record<string, unknown> = {
+    publisherId: PUBLISHER_ID,
+    eventType: fields.eventType,
+    resourceVersion: SERVICE_HOOK_EVENTS[eventType].resourceVersion,
+    consumerId: CONSUMER_ID,
+    consumerActionId: CONSUMER_ACTION_ID,
+    publisherInputs: { projectId: fields.projectId, ...fields.filters },
+    consumerInputs,
+  };
+  if (status !== undefined) body.status = status;
+  return body;
+}
+
+function stateFromResource(
+  resource: SubscriptionResource,
+  organizationUrl: string,
+  password: Pick<SubscriptionState, "passwordHash" | "passwordSalt">,
+): SubscriptionState {
+  const passwordSet = text(resource.consumerInputs?.basicAuthPassword) !== "";
+  return {
+    ...fieldsFromResource(resource, organizationUrl),
+    status: (resource.status as SubscriptionStatus | undefined) ?? "enabled",
+    passwordSet,
+    // A password the service no longer holds cannot match any hash.
+    passwordHash: passwordSet ? password.passwordHash : "",
+    passwordSalt: passwordSet ? password.passwordSalt : "",
+  };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Compares stored state (after refresh: what `read` returned) with desired
+ * inputs. Masked passwords and server-added publisher inputs never count;
+ * a password change is caught through the salted hash; a status other than
+ * enabled is drift that update repairs, except an inactive owner, which the
+ * service will not re-enable, so that one replaces.
+ */
+export function diffSubscription(olds: Partial<SubscriptionState>, news: SubscriptionInputs, env: NodeJS.ProcessEnv = process.env): SubscriptionDiff {
+  const desired = fieldsFromInputs(news, env);
+  const replaces: string[] = [];
+  const changed: string[] = [];
+  if (desired.organizationUrl !== (olds.organizationUrl ?? "")) replaces.push("organizationUrl");
+  if (desired.projectId !== (olds.projectId ?? "").toLowerCase()) replaces.push("projectId");
+  if (desired.eventType !== olds.eventType) replaces.push("eventType");
+  if (olds.status === "disabledByInactiveIdentity") replaces.push("status");
+  for (const key of ["url", "basicAuthUsername", "resourceDetailsToSend", "messagesToSend", "detailedMessagesToSend"] as const) {
+    if (desired[key] !== (olds[key] ?? (key === "url" || key === "basicAuthUsername" ? "" : "all"))) changed.push(key);
+  }
+  if (!same(desired.filters, olds.filters ?? {})) changed.push("filters");
+  if (!same(desired.httpHeaders, olds.httpHeaders ?? {})) changed.push("httpHeaders");
+  const password = text(news.basicAuthPassword);
+  const passwordChanged =
+    password === ""
+      ? olds.passwordSet === true
+      : olds.passwordSet !== true || hashPassword(password, olds.passwordSalt ?? "") !== olds.passwordHash;
+  if (passwordChanged) changed.push("basicAuthPassword");
+  if (olds.status !== undefined && olds.status !== "enabled" && !replaces.includes("status")) changed.push("status");
+  return { changes: replaces.length > 0 || changed.length > 0, replaces, changed: [...replaces, ...changed] };
+}
+
+function matches(resource: SubscriptionResource, desired: SubscriptionFields): boolean {
+  if (resource.publisherId !== PUBLISHER_ID || resource.consumerId !== CONSUMER_ID || resource.consumerActionId !== CONSUMER_ACTION_ID) return false;
+  const live = fieldsFromResource(resource, desired.organizationUrl);
+  return live.eventType === desired.eventType && live.projectId === desired.projectId && live.url === desired.url && same(live.filters, desired.filters);
+}
+
+/**
+ * Finds subscriptions identical to `desired` in publisher, event, consumer,
+ * project, URL and filters, oldest first, through the filtered query endpoint
+ * (one call, never an organization-wide list).
+ */
+export async function findMatchingSubscriptions(client: AdoClient, desired: SubscriptionFields): Promise<SubscriptionResource[]> {
+  const response = await client.request<{ results?: SubscriptionResource[] }>("POST", "_apis/hooks/subscriptionsquery", {
+    readOnly: true,
+    body: {
+      publisherId: PUBLISHER_ID,
+      eventType: desired.eventType,
+      consumerId: CONSUMER_ID,
+      consumerActionId: CONSUMER_ACTION_ID,
+      publisherInputFilters: [{ conditions: [{ inputId: "projectId", operator: "equals", inputValue: desired.projectId, caseSensitive: false }] }],
+      consumerInputFilters: [{ conditions: [{ inputId: "url", operator: "equals", inputValue: desired.url, caseSensitive: true }] }],
+    },
+  });
+  // The service's filtering is a hint; decide here which results really match.
+  return (response.body?.results ?? [])
+    .filter((resource) => matches(resource, desired))
+    .sort((a, b) => text(a.createdDate).localeCompare(text(b.createdDate)));
+}
+
+function subscriptionPath(id: string): string {
+  return `_apis/hooks/subscriptions/${encodeURIComponent(id)}`;
+}
+
+/** How the provider functions get a client: tests inject one, the provider builds one from the environment. */
+export type ClientFactory = (organizationUrl: string) => AdoClient;
+
+const environmentClient: ClientFactory = (organizationUrl) => new AdoClient({ organizationUrl });
+
+function adoptsExisting(env: NodeJS.ProcessEnv): boolean {
+  return /^(1|true|yes)$/i.test(env.AZDO_ADOPT_EXISTING ?? "");
+}
+
+/**
+ * Creates a subscription, in one call when nothing goes wrong.
+ *
+ * Trade-off: looking for an identical subscription before every create would
+ * cost a second call per resource. Instead the POST goes out directly, and
+ * only when its outcome is unknown (timeout, reset, 5xx) does create look
+ * with the filtered query, adopt what it finds (PUT to the desired state,
+ * password included), and POST again only when nothing is there. A POST the
+ * service says it did not process (429, 503 with Retry-After) is retried by
+ * the client. So one `create` never leaves two subscriptions. What it cannot
+ * see is a subscription made outside this call: one made by hand, or one
+ * whose create succeeded just as the engine died (Pulumi then reports a
+ * pending create). For those, AZDO_ADOPT_EXISTING=true makes every create
+ * look first, at the cost of the extra call.
+ */
+export async function createSubscription(
+  inputs: SubscriptionInputs,
+  env: NodeJS.ProcessEnv = process.env,
+  clientFor: ClientFactory = environmentClient,
+): Promise<{ id: string; outs: SubscriptionState }> {
+  requireValid(inputs);
+  resolveOrganization(inputs.organizationUrl, env);
+  const desired = fieldsFromInputs(inputs, env);
+  const password = text(inputs.basicAuthPassword);
+  const client = clientFor(desired.organizationUrl);
+
+  const adopt = async (existing: SubscriptionResource): Promise<{ id: string; outs: SubscriptionState }> => {
+    const outs = await replaceSubscription(client, existing.id, desired, password);
+    return { id: existing.id, outs };
+  };
+
+  if (adoptsExisting(env)) {
+    const [existing] = await findMatchingSubscriptions(client, desired);
+    if (existing) return adopt(existing);
+  }
+
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await client.request<SubscriptionResource>("POST", "_apis/hooks/subscriptions", {
+        body: subscriptionBody(desired, password),
+      });
+      return { id: response.body.id, outs: stateFromResource(response.body, desired.organizationUrl, passwordState(password)) };
+    } catch (error) {
+      if (!(error instanceof AdoRequestError) || !error.outcomeUnknown) throw error;
+      let existing: SubscriptionResource | undefined;
+      try {
+        [existing] = await findMatchingSubscriptions(client, desired);
+      } catch {
+        throw new AdoRequestError({
+          ...error,
+          hint: `${error.hint}; the create may have been applied and looking for it failed too: run \`pulumi up\` again with AZDO_ADOPT_EXISTING=true so an existing subscription is adopted, not duplicated`,
+        });
+      }
+      if (existing) return adopt(existing);
+      if (!(await client.backOff(attempt, started))) {
+        throw new AdoRequestError({ ...error, hint: `${error.hint}; a lookup afterwards found no subscription, so none was left behind` });
+      }
+    }
+  }
+}
+
+async function replaceSubscription(client: AdoClient, id: string, desired: SubscriptionFields, password: string): Promise<SubscriptionState> {
+  const response = await client.request<SubscriptionResource>("PUT", subscriptionPath(id), {
+    body: subscriptionBody(desired, password, "enabled"),
+  });
+  const outs = stateFromResource(response.body, desired.organizationUrl, passwordState(password));
+  if (outs.status !== "enabled") {
+    throw new Error(
+      `service hook subscription ${id} stayed ${outs.status} after it was re-enabled: replace it (\`pulumi up --replace <urn>\`) so a new one is created under the current identity`,
+    );
+  }
+  return outs;
+}
+
+/** Reads live state; an empty id means the subscription was deleted out of band. */
+export async function readSubscription(
+  id: string,
+  props: Partial<SubscriptionState> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  clientFor: ClientFactory = environmentClient,
+): Promise<{ id: string; props?: SubscriptionState }> {
+  const organizationUrl = resolveOrganization(props?.organizationUrl, env);
+  const client = clientFor(organizationUrl);
+  let resource: SubscriptionResource;
+  try {
+    resource = (await client.request<SubscriptionResource>("GET", subscriptionPath(id))).body;
+  } catch (error) {
+    if (isGone(error)) return { id: "" };
+    throw error;
+  }
+  const outs = stateFromResource(resource, organizationUrl, { passwordHash: props?.passwordHash ?? "", passwordSalt: props?.passwordSalt ?? "" });
+  return { id: resource.id, props: outs };
+}
+
+/** Brings the subscription to the desired state with one PUT (re-enabling it). */
+export async function updateSubscription(
+  id: string,
+  news: SubscriptionInputs,
+  env: NodeJS.ProcessEnv = process.env,
+  clientFor: ClientFactory = environmentClient,
+): Promise<{ outs: SubscriptionState }> {
+  requireValid(news);
+  resolveOrganization(news.organizationUrl, env);
+  const desired = fieldsFromInputs(news, env);
+  try {
+    return { outs: await replaceSubscription(clientFor(desired.organizationUrl), id, desired, text(news.basicAuthPassword)) };
+  } catch (error) {
+    if (isGone(error)) {
+      throw new Error(`service hook subscription ${id} no longer exists in Azure DevOps: run \`pulumi refresh\` so the next \`pulumi up\` recreates it`);
+    }
+    throw error;
+  }
+}
+
+/** Deletes the subscription; one that is already gone counts as deleted. */
+export async function deleteSubscription(
+  id: string,
+  props: Partial<SubscriptionState> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  clientFor: ClientFactory = environmentClient,
+): Promise<void> {
+  const client = clientFor(resolveOrganization(props?.organizationUrl, env));
+  try {
+    await client.request("DELETE", subscriptionPath(id));
+  } catch (error) {
+    if (!isGone(error)) throw error;
+  }
+}

@@ -1,0 +1,128 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EventFilterName, EventType, MessagesToSend, ResourceDetailsToSend } from "./runtime/events";
+import type { SubscriptionInputs, SubscriptionState, SubscriptionStatus } from "./runtime/subscriptions";
+
+/** Loads the shared REST runtime at call time (provider methods are serialized into state; imports cannot go there). */
+function runtime(): typeof import("./runtime/index") {
+  const g = globalThis as { __adoIntegrationsRuntime?: typeof import("./runtime/index") };
+  if (!g.__adoIntegrationsRuntime) {
+    require("tsx/cjs/api").register();
+    g.__adoIntegrationsRuntime = require(require("node:path").resolve("components/azure-devops/runtime/index.ts"));
+  }
+  return g.__adoIntegrationsRuntime!;
+}
+
+/**
+ * CRUD for one webhook subscription. Each method only delegates to the
+ * runtime, which reads credentials from the environment at call time, so the
+ * serialized provider stays small and holds no secret.
+ */
+export const serviceHookSubscriptionProvider: pulumi.dynamic.ResourceProvider<SubscriptionInputs, SubscriptionState> = {
+  async create(inputs) {
+    return runtime().createSubscription(inputs);
+  },
+  async read(id, props) {
+    return runtime().readSubscription(id, props);
+  },
+  async diff(_id, olds, news) {
+    const result = runtime().diffSubscription(olds, news);
+    return { changes: result.changes, replaces: result.replaces };
+  },
+  async update(id, _olds, news) {
+    return runtime().updateSubscription(id, news);
+  },
+  async delete(id, props) {
+    await runtime().deleteSubscription(id, props);
+  },
+};
+
+/** Arguments of a {@link ServiceHookSubscription}: a `tfs` event delivered by the `webHooks` consumer's `httpRequest` action. */
+export interface ServiceHookSubscriptionArgs {
+  /** Organization URL or name. Defaults to AZDO_ORG_SERVICE_URL when the provider runs. */
+  readonly organizationUrl?: pulumi.Input<string>;
+  /** Project id (GUID). Changing it replaces the subscription. */
+  readonly projectId: pulumi.Input<string>;
+  /** The event. Changing it replaces the subscription. */
+  readonly eventType: pulumi.Input<EventType>;
+  /** Publisher input filters the event accepts (see SERVICE_HOOK_EVENTS); empty or absent means any. Defaults to none. */
+  readonly filters?: pulumi.Input<Partial<Record<EventFilterName, pulumi.Input<string>>>>;
+  /** The https URL that receives the webhook. */
+  readonly url: pulumi.Input<string>;
+  /** Basic auth user name. Defaults to none. */
+  readonly basicAuthUsername?: pulumi.Input<string>;
+  /** Basic auth password; always stored as a secret, never in outputs. Defaults to none. */
+  readonly basicAuthPassword?: pulumi.Input<string>;
+  /** Extra headers for each delivery, without whitespace in values (the service's format). Defaults to none. */
+  readonly httpHeaders?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** How much of the event resource to send. Defaults to "all". */
+  readonly resourceDetailsToSend?: pulumi.Input<ResourceDetailsToSend>;
+  /** Which rendering of the message to send. Defaults to "all". */
+  readonly messagesToSend?: pulumi.Input<MessagesToSend>;
+  /** Which rendering of the detailed message to send. Defaults to "all". */
+  readonly detailedMessagesToSend?: pulumi.Input<MessagesToSend>;
+}
+
+/**
+ * An Azure DevOps service hook subscription that posts an event to a webhook.
+ * Token: `pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription`.
+ * Refresh surfaces out-of-band edits, disabling and deletion as drift; the
+ * next `pulumi up` repairs them.
+ */
+export class ServiceHookSubscription extends pulumi.dynamic.Resource {
+  /** Normalized organization URL. */
+  declare readonly organizationUrl: pulumi.Output<string>;
+  /** Project id, lower case. */
+  declare readonly projectId: pulumi.Output<string>;
+  /** The event type. */
+  declare readonly eventType: pulumi.Output<EventType>;
+  /** Non-empty publisher filters as the service holds them. */
+  declare readonly filters: pulumi.Output<Record<string, string>>;
+  /** The webhook URL as the service holds it. */
+  declare readonly url: pulumi.Output<string>;
+  /** Basic auth user name, "" when none. */
+  declare readonly basicAuthUsername: pulumi.Output<string>;
+  /** Delivery headers as the service holds them. */
+  declare readonly httpHeaders: pulumi.Output<Record<string, string>>;
+  /** "all", "minimal" or "none". */
+  declare readonly resourceDetailsToSend: pulumi.Output<ResourceDetailsToSend>;
+  /** "all", "text", "html", "markdown" or "none". */
+  declare readonly messagesToSend: pulumi.Output<MessagesToSend>;
+  /** "all", "text", "html", "markdown" or "none". */
+  declare readonly detailedMessagesToSend: pulumi.Output<MessagesToSend>;
+  /** Live status; anything but "enabled" is repaired by the next `pulumi up`. */
+  declare readonly status: pulumi.Output<SubscriptionStatus>;
+  /** Whether the service holds a basic auth password. */
+  declare readonly passwordSet: pulumi.Output<boolean>;
+  /** Salted sha256 of the password (secret), so a new password shows as a change. */
+  declare readonly passwordHash: pulumi.Output<string>;
+  /** Salt of passwordHash (secret). */
+  declare readonly passwordSalt: pulumi.Output<string>;
+
+  constructor(name: string, args: ServiceHookSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      serviceHookSubscriptionProvider,
+      name,
+      {
+        organizationUrl: args.organizationUrl,
+        projectId: args.projectId,
+        eventType: args.eventType,
+        filters: args.filters,
+        url: args.url,
+        basicAuthUsername: args.basicAuthUsername,
+        // Secret in state and in the engine's view; the provider never returns it.
+        basicAuthPassword: args.basicAuthPassword === undefined ? undefined : pulumi.secret(args.basicAuthPassword),
+        httpHeaders: args.httpHeaders,
+        resourceDetailsToSend: args.resourceDetailsToSend,
+        messagesToSend: args.messagesToSend,
+        detailedMessagesToSend: args.detailedMessagesToSend,
+        status: undefined,
+        passwordSet: undefined,
+        passwordHash: undefined,
+        passwordSalt: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["passwordHash", "passwordSalt"] }),
+      "azure-devops",
+      "ServiceHookSubscription",
+    );
+  }
+}

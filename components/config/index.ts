@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackModel } from "./model";
+import { parseStackConfig, type ConfigSource } from "./parse";
+
+export * from "./model";
+export { ConfigError } from "./messages";
+export { parseStackConfig, type ConfigSource, type ParseOptions } from "./parse";
+
+/** The validated stack config plus access to the secret keys it references. */
+export interface StackConfig extends StackModel {
+  /** The value of a secret config key the model references, as a Pulumi secret. */
+  secret(key: string): pulumi.Output<string>;
+}
+
+/** The config namespace: the project name in Pulumi.yaml. */
+export const CONFIG_NAMESPACE = "ado-integrations";
+
+/**
+ * A ConfigSource over the running program's config (a real deployment or the
+ * mock runtime). This module is the only place that reads pulumi.Config.
+ */
+export function pulumiConfigSource(): ConfigSource {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const all = pulumi.runtime.allConfig();
+  // isConfigSecret is exported by the SDK at run time but missing from its typings.
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret ?? (() => false);
+  return {
+    stack: pulumi.getStack(),
+    keys: () => Object.keys(all).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)),
+    raw: (key) => all[prefix + key],
+    isSecret: (key) => isConfigSecret(prefix + key),
+  };
+}
+
+/**
+ * Reads and validates this stack's config once. Throws ConfigError listing
+ * every problem before any resource is registered.
+ */
+export function readStackConfig(now: Date = new Date()): StackConfig {
+  const model = parseStackConfig(pulumiConfigSource(), { now });
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const cache = new Map<string, pulumi.Output<string>>();
+  return {
+    ...model,
+    secret: (key) => {
+      if (!cache.has(key)) cache.set(key, config.requireSecret(key));
+      return cache.get(key)!;
+    },
+  };
+}

@@ -1,0 +1,405 @@
+import type { z } from "zod";
+import { normalizeOrganizationUrl, organizationName } from "../azure-devops/runtime/org-url";
+import { checkPat } from "../credentials/pat-checks";
+import { PRESETS } from "../presets";
+import type { FieldSource, FormField, PresetMode, PresetName } from "../presets/types";
+import { parseDate } from "./dates";
+import { ConfigError, didYouMean, formatPath, looksLikeSecret, quote } from "./messages";
+import type { ConfigStoreModel, IntegrationModel, PatModel, StackModel } from "./model";
+import {
+  DEFAULT_PAT_WARNING_DAYS,
+  DEFAULT_ROTATION_DAYS,
+  TOP_LEVEL_KEYS,
+  topLevelSchemas,
+  type ConfigStoreInput,
+  type IntegrationInput,
+} from "./schema";
+
+/** Raw stack config for one project namespace, however it was loaded. */
+export interface ConfigSource {
+  /** Stack name, used for defaults such as the variable group name. */
+  readonly stack: string;
+  /** Keys set in the project's namespace, without the `<project>:` prefix. */
+  keys(): readonly string[];
+  /** The raw value: plain text, or JSON text for structured values. */
+  raw(key: string): string | undefined;
+  /** Whether the key was set with `--secret`. */
+  isSecret(key: string): boolean;
+}
+
+/** Options that make parsing deterministic in tests and the plan. */
+export interface ParseOptions {
+  /** The clock: expiry checks and rotation windows are computed from it. */
+  readonly now: Date;
+}
+
+type Problem = { path: PropertyKey[]; message: string };
+
+/**
+ * Validates raw stack config and builds the model. Collects every problem
+ * before throwing one ConfigError, so users fix everything in one pass.
+ */
+export function parseStackConfig(source: ConfigSource, opts: ParseOptions): StackModel {
+  const problems: Problem[] = [];
+  const warnings: string[] = [];
+  const keys = new Set(source.keys());
+
+  const values: Record<string, unknown> = {};
+  for (const key of TOP_LEVEL_KEYS) {
+    const raw = source.raw(key);
+    if (raw === undefined) continue;
+    if (source.isSecret(key)) {
+      problems.push({ path: [key], message: "must not be a secret: keep secret values in their own keys and reference them by name" });
+      continue;
+    }
+    values[key] = key === "organization" ? raw : parseStructured(raw);
+  }
+  if (values.organization === undefined) {
+    problems.push({ path: ["organization"], message: "is required: run `pulumi config set organization <name or URL>`" });
+  }
+  if (values.integrations === undefined) {
+    problems.push({ path: ["integrations"], message: "is required: list at least one integration (see README, Config reference)" });
+  }
+
+  const parsed: Partial<{ organization: string; integrations: IntegrationInput[]; configStore: ConfigStoreInput }> = {};
+  for (const key of TOP_LEVEL_KEYS) {
+    if (!(key in values)) continue;
+    const schema = topLevelSchemas[key] as z.ZodType;
+    const result = schema.safeParse(values[key]);
+    if (result.success) (parsed as Record<string, unknown>)[key] = result.data;
+    else problems.push(...zodProblems(result.error.issues, [key], values[key], schema));
+  }
+
+  let organizationUrl = "";
+  if (typeof values.organization === "string" && parsed.organization !== undefined) {
+    try {
+      organizationUrl = normalizeOrganizationUrl(parsed.organization);
+    } catch (e) {
+      problems.push({ path: ["organization"], message: (e as Error).message });
+    }
+  }
+
+  // Cross-field rules run on whatever integrations are well-formed enough to read.
+  const referenced = new Set<string>();
+  const rawIntegrations = Array.isArray(values.integrations) ? (values.integrations as unknown[]) : [];
+  const seenNames = new Map<string, number>();
+  rawIntegrations.forEach((item, i) => {
+    if (!isRecord(item)) return;
+    const name = item.name;
+    if (typeof name === "string") {
+      const first = seenNames.get(name);
+      if (first !== undefined) problems.push({ path: ["integrations", i, "name"], message: `duplicates integrations[${first}].name "${name}": names must be unique` });
+      else seenNames.set(name, i);
+    }
+    crossCheckIntegration(item, i, source, keys, referenced, problems, warnings, opts.now);
+  });
+
+  for (const key of keys) {
+    if ((TOP_LEVEL_KEYS as readonly string[]).includes(key) || referenced.has(key)) continue;
+    const hint = didYouMean(key, TOP_LEVEL_KEYS);
+    problems.push({
+      path: [key],
+      message: hint
+        ? `unknown key${hint}`
+        : "unknown key: not a setting, and no integration references it as a secret (passwordSecret or pat.secret)",
+    });
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(problems.map((p) => `${formatPath(p.path)}: ${p.message}`));
+  }
+
+  const integrations = parsed.integrations!.map((item, index) => buildIntegration(item, index, organizationUrl));
+  return {
+    organizationUrl,
+    organizationName: organizationName(organizationUrl),
+    integrations,
+    configStore: buildConfigStore(parsed.configStore, source.stack),
+    warnings,
+  };
+}
+
+function parseStructured(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** Keys an object schema accepts at `path` (for "did you mean"). */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let cur: unknown = schema;
+  const unwrap = (s: unknown): unknown => {
+    let x = s as { _zod?: { def: Record<string, unknown> } };
+    while (x?._zod && ["optional", "default", "nullable", "pipe"].includes(x._zod.def.type as string)) {
+      x = (x._zod.def.innerType ?? x._zod.def.in) as typeof x;
+    }
+    return x;
+  };
+  for (const seg of path) {
+    const s = unwrap(cur) as { _zod: { def: Record<string, unknown> } };
+    const def = s?._zod?.def;
+    if (!def) return [];
+    if (def.type === "array") cur = def.element;
+    else if (def.type === "object") cur = (def.shape as Record<string, unknown>)[String(seg)];
+    else return [];
+  }
+  const s = unwrap(cur) as { _zod: { def: Record<string, unknown> } };
+  if (s?._zod?.def.type === "object") return Object.keys(s._zod.def.shape as object);
+  if (s?._zod?.def.type === "union") {
+    const keys = new Set<string>();
+    for (const o of s._zod.def.options as { _zod: { def: { shape?: object } } }[]) for (const k of Object.keys(o._zod.def.shape ?? {})) keys.add(k);
+    return [...keys];
+  }
+  return [];
+}
+
+function zodProblems(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[], root: unknown, schema: z.ZodType): Problem[] {
+  const out: Problem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    const value = valueAt(root, issue.path);
+    if (issue.code === "unrecognized_keys") {
+      const known = knownKeysAt(schema, issue.path);
+      for (const key of issue.keys) out.push({ path: [...path, key], message: `unknown key${didYouMean(key, known)}` });
+      continue;
+    }
+    if (issue.code === "invalid_type" && value === undefined) {
+      out.push({ path, message: "is required" });
+      continue;
+    }
+    if (issue.code === "custom" && Array.isArray((issue.params as { known?: string[] } | undefined)?.known)) {
+      const known = (issue.params as { known: string[] }).known;
+      out.push({ path, message: `${issue.message}${quote(value)}${typeof value === "string" ? didYouMean(value, known) : ""}` });
+      continue;
+    }
+    if (issue.code === "invalid_union" && isRecord(value) && typeof value.kind === "string") {
+      out.push({ path: [...path, "kind"], message: `unknown kind${quote(value.kind)}: must be stackOutputs or variableGroup` });
+      continue;
+    }
+    out.push({ path, message: issue.message });
+  }
+  return out;
+}
+
+function modeOf(item: Record<string, unknown>): { preset?: PresetName; mode?: PresetMode; modeName?: string } {
+  const presetName = item.preset;
+  if (typeof presetName !== "string" || !(presetName in PRESETS)) return {};
+  const preset = PRESETS[presetName as PresetName];
+  const modeName = typeof item.mode === "string" ? item.mode : preset.defaultMode;
+  return { preset: preset.name, mode: preset.modes[modeName], modeName };
+}
+
+function crossCheckIntegration(
+  item: Record<string, unknown>,
+  i: number,
+  source: ConfigSource,
+  keys: ReadonlySet<string>,
+  referenced: Set<string>,
+  problems: Problem[],
+  warnings: string[],
+  now: Date,
+): void {
+  const at = (...rest: PropertyKey[]): PropertyKey[] => ["integrations", i, ...rest];
+  const label = typeof item.name === "string" ? item.name : `integrations[${i}]`;
+
+  const secretKey = (path: PropertyKey[], key: unknown): void => {
+    if (typeof key !== "string") return;
+    if (looksLikeSecret(key)) {
+      problems.push({ path, message: "looks like a secret value, not a key name: store the value with `pulumi config set --secret <name> <value>` and put <name> here" });
+      return;
+    }
+    referenced.add(key);
+    if (!keys.has(key)) problems.push({ path, message: `config key "${key}" is not set: run \`pulumi config set --secret ${key} <value>\`` });
+    else if (!source.isSecret(key)) problems.push({ path, message: `config key "${key}" is not a secret: set it again with \`pulumi config set --secret ${key} <value>\`` });
+  };
+
+  const hooks = isRecord(item.serviceHooks) ? item.serviceHooks : undefined;
+  const pat = isRecord(item.pat) ? item.pat : undefined;
+  const entra = isRecord(item.entraApp) ? item.entraApp : undefined;
+  if (hooks) secretKey(at("serviceHooks", "passwordSecret"), hooks.passwordSecret);
+  if (pat) secretKey(at("pat", "secret"), pat.secret);
+
+  const { preset, mode, modeName } = modeOf(item);
+  if (!preset) return;
+  if (!mode) {
+    const modes = Object.keys(PRESETS[preset].modes);
+    problems.push({ path: at("mode"), message: `${preset} has no mode${quote(modeName)}: use ${modes.join(" or ")}${didYouMean(String(modeName), modes)}` });
+    return;
+  }
+  const isCustom = preset === "custom";
+
+  // Blocks the mode needs, and blocks it would silently ignore.
+  if (mode.entraApp?.redirect && !(entra && Array.isArray(entra.redirectUris) && entra.redirectUris.length > 0)) {
+    problems.push({ path: at("entraApp", "redirectUris"), message: `is required for ${preset}: ${mode.entraApp.redirectHint ?? "the tool's callback URL"}` });
+  }
+  if (mode.serviceHooks && !hooks) problems.push({ path: at("serviceHooks"), message: `is required for ${preset}: url and projects of the webhooks` });
+  if (mode.pat && !pat) problems.push({ path: at("pat"), message: `is required for ${preset}: the PAT's secret key, expiresOn and scopes` });
+  if (!isCustom) {
+    const unused: [string, boolean][] = [
+      ["entraApp", entra !== undefined && !mode.entraApp],
+      ["serviceHooks", hooks !== undefined && !mode.serviceHooks],
+      ["pat", pat !== undefined && !mode.pat],
+      ["servicePrincipal", item.servicePrincipal !== undefined && !mode.servicePrincipal],
+    ];
+    for (const [block, isUnused] of unused) {
+      if (isUnused) problems.push({ path: at(block), message: `${preset} (mode ${modeName}) does not use ${block}: remove it, or use preset custom` });
+    }
+    if (entra && Array.isArray(entra.redirectUris) && entra.redirectUris.length > 0 && mode.entraApp && !mode.entraApp.redirect) {
+      problems.push({ path: at("entraApp", "redirectUris"), message: `${preset} (mode ${modeName}) signs in without a redirect: remove redirectUris` });
+    }
+    if (hooks && mode.serviceHooks && Array.isArray(hooks.events)) {
+      const allowed = [...mode.serviceHooks.events, ...mode.serviceHooks.optionalEvents];
+      hooks.events.forEach((e, j) => {
+        if (typeof e === "string" && !allowed.includes(e) && !problems.some((p) => formatPath(p.path) === formatPath(at("serviceHooks", "events", j)))) {
+          problems.push({ path: at("serviceHooks", "events", j), message: `${preset} does not handle "${e}": use ${allowed.join(", ")}` });
+        }
+      });
+    }
+  } else {
+    if (entra && !Array.isArray(entra.scopes) && !Array.isArray(entra.graphScopes)) {
+      problems.push({ path: at("entraApp", "scopes"), message: "is required for preset custom: list the delegated scopes the tool needs" });
+    }
+    if (hooks && !Array.isArray(hooks.events)) problems.push({ path: at("serviceHooks", "events"), message: "is required for preset custom" });
+  }
+
+  if (pat) {
+    const sources = ["secret", "env", "keyVaultSecretUri"].filter((k) => pat[k] !== undefined);
+    if (sources.length !== 1) {
+      problems.push({ path: at("pat"), message: `set exactly one of secret, env or keyVaultSecretUri (found ${sources.length === 0 ? "none" : sources.join(", ")})` });
+    }
+    const scopes = Array.isArray(pat.scopes) ? pat.scopes.filter((s): s is string => typeof s === "string") : [];
+    if (typeof pat.expiresOn === "string" && parseDate(pat.expiresOn) && (pat.createdOn === undefined || (typeof pat.createdOn === "string" && parseDate(pat.createdOn)))) {
+      const findings = checkPat(
+        {
+          expiresOn: pat.expiresOn,
+          createdOn: pat.createdOn as string | undefined,
+          scopes,
+          allOrganizations: pat.allOrganizations === true,
+          expiryWarningDays: typeof pat.expiryWarningDays === "number" ? pat.expiryWarningDays : DEFAULT_PAT_WARNING_DAYS,
+        },
+        isCustom ? scopes : (mode.pat?.scopes ?? []),
+        now,
+      );
+      for (const f of findings) {
+        if (f.severity === "error") problems.push({ path: at("pat", f.key), message: f.message });
+        else warnings.push(`${label}: pat.${f.key}: ${f.message}`);
+      }
+    }
+  }
+}
+
+function buildIntegration(input: IntegrationInput, index: number, organizationUrl: string): IntegrationModel {
+  const preset = PRESETS[input.preset as PresetName];
+  const modeName = input.mode ?? preset.defaultMode;
+  const mode = preset.modes[modeName]!;
+  const isCustom = preset.name === "custom";
+
+  const entraNeeds = mode.entraApp;
+  const entraApp =
+    entraNeeds || (isCustom && input.entraApp)
+      ? {
+          redirectUris: input.entraApp?.redirectUris ?? [],
+          adoScopes: input.entraApp?.scopes ?? entraNeeds?.adoScopes ?? [],
+          graphScopes: input.entraApp?.graphScopes ?? entraNeeds?.graphScopes ?? [],
+          allowBroadScopes: [...new Set([...(entraNeeds?.allowBroadScopes ?? []), ...(input.entraApp?.allowBroadScopes ?? [])])],
+          presetScopes: isCustom ? (input.entraApp?.scopes ?? []) : (entraNeeds?.adoScopes ?? []),
+          secretRotationDays: input.entraApp?.secretRotationDays ?? DEFAULT_ROTATION_DAYS,
+          idTokens: entraNeeds?.idTokens ?? false,
+          owners: input.entraApp?.owners ?? [],
+          signInAudience: input.entraApp?.signInAudience ?? "AzureADMyOrg",
+        }
+      : undefined;
+
+  const spNeeds = mode.servicePrincipal;
+  const servicePrincipal =
+    spNeeds || (isCustom && input.servicePrincipal)
+      ? {
+          accessLevel: input.servicePrincipal?.accessLevel ?? spNeeds?.accessLevel ?? "basic",
+          projects: input.servicePrincipal?.projects ?? [],
+          group: input.servicePrincipal?.group ?? "Contributors",
+        }
+      : undefined;
+
+  const h = input.serviceHooks;
+  const serviceHooks = h
+    ? {
+        url: h.url,
+        username: h.username ?? mode.serviceHooks?.username ?? "",
+        password: h.passwordSecret ? ({ kind: "config", key: h.passwordSecret } as const) : ({ kind: "generated" } as const),
+        projects: h.projects,
+        events: h.events ?? mode.serviceHooks?.events ?? [],
+        repository: h.repository,
+        branch: h.branch,
+        resourceDetailsToSend: h.resourceDetailsToSend ?? "all",
+        messagesToSend: h.messagesToSend ?? "none",
+        detailedMessagesToSend: h.detailedMessagesToSend ?? "none",
+      }
+    : undefined;
+
+  const p = input.pat;
+  const pat: PatModel | undefined = p
+    ? {
+        source: p.secret
+          ? { kind: "config", key: p.secret }
+          : p.env
+            ? { kind: "env", name: p.env }
+            : { kind: "keyVault", uri: p.keyVaultSecretUri! },
+        expiresOn: p.expiresOn,
+        createdOn: p.createdOn,
+        scopes: p.scopes,
+        neededScopes: isCustom ? p.scopes : (mode.pat?.scopes ?? []),
+        owner: p.owner,
+        allOrganizations: p.allOrganizations ?? false,
+        expiryWarningDays: p.expiryWarningDays ?? DEFAULT_PAT_WARNING_DAYS,
+        testConnection: p.testConnection ?? false,
+      }
+    : undefined;
+
+  return {
+    index,
+    name: input.name,
+    preset: preset.name,
+    mode: modeName,
+    displayName: input.displayName ?? `${preset.displayName} (${organizationName(organizationUrl)})`,
+    entraApp,
+    servicePrincipal,
+    serviceHooks,
+    pat,
+    fields: input.fields ? Object.entries(input.fields).map(([label, source]) => ({ label, source: source as FieldSource })) : defaultFields(mode, { entraApp, serviceHooks, pat }),
+  };
+}
+
+/** Custom integrations without `fields` get the conventional labels for what they create. */
+function defaultFields(mode: PresetMode, parts: { entraApp?: unknown; serviceHooks?: unknown; pat?: unknown }): FormField[] {
+  if (mode.form.length > 0) return [...mode.form];
+  const out: FormField[] = [];
+  if (parts.entraApp) out.push({ label: "Client ID", source: "clientId" }, { label: "Client Secret", source: "clientSecret" }, { label: "Tenant ID", source: "tenantId" });
+  if (parts.pat) out.push({ label: "Organization URL", source: "organizationUrl" }, { label: "Personal Access Token", source: "pat" });
+  if (parts.serviceHooks) out.push({ label: "Webhook URL", source: "webhookUrl" }, { label: "Webhook Password", source: "webhookPassword" });
+  return out;
+}
+
+function buildConfigStore(input: ConfigStoreInput | undefined, stack: string): ConfigStoreModel {
+  if (!input || input.kind === "stackOutputs") return { kind: "stackOutputs" };
+  return {
+    kind: "variableGroup",
+    project: input.project,
+    name: input.name ?? `ado-integrations-${stack}`,
+    description: input.description ?? `Written by the ado-integrations Pulumi stack "${stack}". Do not edit by hand.`,
+  };
+}

@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { AZURE_DEVOPS_SCOPES, GRAPH_SCOPES, PAT_SCOPES } from "../entra/scopes";
+import { FIELD_SOURCES, PRESET_NAMES } from "../presets/types";
+import { EVENT_TYPES, MESSAGE_FORMAT_VALUES, RESOURCE_DETAILS_VALUES } from "../azure-devops/runtime/events";
+import { parseDate } from "./dates";
+
+/**
+ * The shape of `Pulumi.<stack>.yaml` under the `ado-integrations:` namespace.
+ * Objects are strict, so a misspelt key is an error rather than silently ignored.
+ * Cross-field rules (preset needs, secret references, duplicates) live in parse.ts.
+ */
+
+/** Default client-secret rotation period, in days. */
+export const DEFAULT_ROTATION_DAYS = 180;
+/** Longest client-secret rotation period allowed, in days. */
+export const MAX_ROTATION_DAYS = 730;
+/** Default PAT expiry warning window, in days. */
+export const DEFAULT_PAT_WARNING_DAYS = 30;
+
+const isLoopbackHost = (host: string): boolean => host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+
+const url = (what: string, opts: { allowLocalhostHttp: boolean }) =>
+  z.string({ error: "must be a URL string" }).superRefine((value, ctx) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `must be a valid URL (${what})` });
+      return;
+    }
+    const localOk = opts.allowLocalhostHttp && parsed.protocol === "http:" && isLoopbackHost(parsed.hostname);
+    if (parsed.protocol !== "https:" && !localOk) {
+      ctx.addIssue({
+        code: "custom",
+        message: opts.allowLocalhostHttp ? "must be an https URL (http is allowed only for localhost)" : "must be an https URL",
+      });
+    }
+    if (parsed.username || parsed.password) {
+      ctx.addIssue({ code: "custom", message: "must not carry a user name or password; use the secret keys for credentials" });
+    }
+  });
+
+const date = z.string({ error: "must be a date written YYYY-MM-DD" }).refine((v) => parseDate(v) !== undefined, {
+  message: "must be a real date written YYYY-MM-DD",
+});
+
+/** A config key name that holds a secret, set with `pulumi config set --secret`. */
+const configKeyRef = z
+  .string({ error: "must be the name of a config key" })
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, { message: "must be the name of a config key set with `pulumi config set --secret` (letters, digits, '_', '.', '-')" });
+
+const enumOf = (values: readonly string[], what: string) =>
+  z.string({ error: `must be ${what}` }).refine((v) => values.includes(v), { message: `unknown ${what}`, params: { known: values } });
+
+const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
+  z.array(item, { error: `must be a list of ${what}` }).min(1, { message: `must list at least one ${what.replace(/s$/, "")}` });
+
+/** Project selectors: exact names, globs (`platform-*`), or `*`. */
+const projectSelectors = nonEmptyList(
+  z.string({ error: "must be a project name or glob" }).min(1, { message: "must not be empty" }),
+  "project names or globs",
+);
+
+const entraApp = z.strictObject({
+  redirectUris: z.array(url("redirect URI", { allowLocalhostHttp: true }), { error: "must be a list of URLs" }).optional(),
+  scopes: z.array(enumOf(Object.keys(AZURE_DEVOPS_SCOPES), "Azure DevOps scope"), { error: "must be a list of scopes" }).optional(),
+  graphScopes: z.array(enumOf(GRAPH_SCOPES, "Microsoft Graph scope"), { error: "must be a list of scopes" }).optional(),
+  allowBroadScopes: z.array(enumOf(Object.keys(AZURE_DEVOPS_SCOPES), "Azure DevOps scope"), { error: "must be a list of scopes" }).optional(),
+  secretRotationDays: z
+    .number({ error: "must be a whole number of days" })
+    .int({ message: "must be a whole number of days" })
+    .min(1, { message: "must be at least 1 day" })
+    .max(MAX_ROTATION_DAYS, { message: `must be at most ${MAX_ROTATION_DAYS} days` })
+    .optional(),
+  owners: z.array(z.uuid({ message: "must be an Entra object ID (a GUID)" }), { error: "must be a list of object IDs" }).optional(),
+  signInAudience: z.enum(["AzureADMyOrg", "AzureADMultipleOrgs"], { error: "must be AzureADMyOrg or AzureADMultipleOrgs" }).optional(),
+});
+
+const servicePrincipal = z.strictObject({
+  accessLevel: z.enum(["stakeholder", "express", "basic", "advanced"], { error: "must be stakeholder, express, basic or advanced" }).optional(),
+  projects: projectSelectors.optional(),
+  group: z.enum(["Contributors", "Readers"], { error: "must be Contributors or Readers" }).optional(),
+});
+
+const resourceDetails = z.enum(RESOURCE_DETAILS_VALUES, { error: `must be ${RESOURCE_DETAILS_VALUES.join(", ")}` });
+const messageFormat = z.enum(MESSAGE_FORMAT_VALUES, { error: `must be ${MESSAGE_FORMAT_VALUES.join(", ")}` });
+
+const serviceHooks = z.strictObject({
+  url: url("webhook URL", { allowLocalhostHttp: false }),
+  username: z.string({ error: "must be a string (may be empty)" }).optional(),
+  passwordSecret: configKeyRef.optional(),
+  projects: projectSelectors,
+  events: nonEmptyList(enumOf(EVENT_TYPES, "event type"), "event types").optional(),
+  repository: z.string({ error: "must be a repository name" }).min(1).optional(),
+  branch: z.string({ error: "must be a branch name" }).min(1).optional(),
+  resourceDetailsToSend: resourceDetails.optional(),
+  messagesToSend: messageFormat.optional(),
+  detailedMessagesToSend: messageFormat.optional(),
+});
+
+const pat = z.strictObject({
+  secret: configKeyRef.optional(),
+  env: z
+    .string({ error: "must be an environment variable name" })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" })
+    .optional(),
+  keyVaultSecretUri: z
+    .string({ error: "must be a Key Vault secret URI" })
+    .regex(/^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?$/, {
+      message: "must be a Key Vault secret URI: https://<vault>.vault.azure.net/secrets/<name>[/<version>]",
+    })
+    .optional(),
+  expiresOn: date,
+  createdOn: date.optional(),
+  scopes: nonEmptyList(enumOf(PAT_SCOPES, "PAT scope"), "scopes"),
+  owner: z.string({ error: "must be a user principal name or name" }).min(1).optional(),
+  allOrganizations: z.boolean({ error: "must be true or false" }).optional(),
+  expiryWarningDays: z.number({ error: "must be a whole number of days" }).int().min(0).max(365).optional(),
+  testConnection: z.boolean({ error: "must be true or false" }).optional(),
+});
+
+/** One integration entry under `integrations`. */
+export const integrationSchema = z.strictObject({
+  name: z
+    .string({ error: "must be a string" })
+    .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, { message: "must be 2-40 lower-case letters, digits or '-', starting with a letter and not ending with '-'" }),
+  preset: enumOf(PRESET_NAMES, "preset"),
+  mode: z.string({ error: "must be a string" }).optional(),
+  displayName: z.string({ error: "must be a string" }).min(1).max(120).optional(),
+  entraApp: entraApp.optional(),
+  servicePrincipal: servicePrincipal.optional(),
+  serviceHooks: serviceHooks.optional(),
+  pat: pat.optional(),
+  fields: z.record(z.string(), enumOf(FIELD_SOURCES, "field source"), { error: "must map form labels to value sources" }).optional(),
+});
+
+/** Where results are written. */
+export const configStoreSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("stackOutputs") }),
+    z.strictObject({
+      kind: z.literal("variableGroup"),
+      project: z.string({ error: "must be a project name" }).min(1, { message: "must be a project name" }),
+      name: z.string({ error: "must be a variable group name" }).min(1).max(200).optional(),
+      description: z.string().max(500).optional(),
+    }),
+  ],
+  { error: "must have kind stackOutputs or variableGroup" },
+);
+
+/** Structured keys of the namespace and their schemas. */
+export const topLevelSchemas = {
+  organization: z.string({ error: "must be an organization name or URL" }).min(1, { message: "must be an organization name or URL" }),
+  integrations: z.array(integrationSchema, { error: "must be a list of integrations" }).min(1, { message: "must list at least one integration" }),
+  configStore: configStoreSchema.optional(),
+} as const;
+
+/** Top-level keys the program reads (other keys must be secrets referenced by an integration). */
+export const TOP_LEVEL_KEYS = Object.keys(topLevelSchemas) as (keyof typeof topLevelSchemas)[];
+
+export type IntegrationInput = z.infer<typeof integrationSchema>;
+export type ConfigStoreInput = z.infer<typeof configStoreSchema>;

@@ -1,0 +1,108 @@
+import { daysBetween, formatDate, parseDate } from "../config/dates";
+import { scopesBeyond, scopesMissing } from "../entra/scopes";
+
+/** The day Azure DevOps stops accepting all-organizations (global) PATs. */
+export const GLOBAL_PAT_CUTOFF = "2026-12-01";
+
+/** The longest PAT lifetime the program accepts, in days. */
+export const MAX_PAT_LIFETIME_DAYS = 365;
+
+/** What the stack declares about a PAT it references. */
+export interface PatDeclaration {
+  /** Last day the PAT is valid, `YYYY-MM-DD`. */
+  readonly expiresOn: string;
+  /** Day the PAT was created, `YYYY-MM-DD`; lifetime is counted from today when absent. */
+  readonly createdOn?: string;
+  readonly scopes: readonly string[];
+  readonly allOrganizations: boolean;
+  /** Warn this many days before expiry. */
+  readonly expiryWarningDays: number;
+}
+
+/** One result of checking a PAT declaration. */
+export interface PatFinding {
+  readonly severity: "error" | "warning";
+  /** The key under `pat` the finding is about. */
+  readonly key: "expiresOn" | "createdOn" | "scopes" | "allOrganizations";
+  readonly message: string;
+}
+
+/**
+ * Checks a PAT declaration against the calendar and the scopes the tool needs.
+ * Expired, over a year, global, or missing a needed scope: error. Expiring
+ * within the warning window, or broader than needed: warning.
+ */
+export function checkPat(decl: PatDeclaration, neededScopes: readonly string[], now: Date): PatFinding[] {
+  const findings: PatFinding[] = [];
+  const expires = parseDate(decl.expiresOn);
+  if (!expires) {
+    return [{ severity: "error", key: "expiresOn", message: "must be a date written YYYY-MM-DD" }];
+  }
+  const left = daysBetween(now, expires);
+  if (left < 0) {
+    findings.push({
+      severity: "error",
+      key: "expiresOn",
+      message: `the PAT expired on ${decl.expiresOn} (${-left} day${left === -1 ? "" : "s"} ago): create a new one, store it, and update expiresOn`,
+    });
+  } else if (left <= decl.expiryWarningDays) {
+    findings.push({
+      severity: "warning",
+      key: "expiresOn",
+      message: `the PAT expires on ${decl.expiresOn}, in ${left} day${left === 1 ? "" : "s"} (warning window ${decl.expiryWarningDays} days): rotate it`,
+    });
+  }
+
+  if (decl.createdOn !== undefined) {
+    const created = parseDate(decl.createdOn);
+    if (!created) {
+      findings.push({ severity: "error", key: "createdOn", message: "must be a date written YYYY-MM-DD" });
+    } else if (daysBetween(created, expires) < 0) {
+      findings.push({ severity: "error", key: "createdOn", message: `is after expiresOn ${decl.expiresOn}` });
+    } else if (daysBetween(created, expires) > MAX_PAT_LIFETIME_DAYS) {
+      findings.push({
+        severity: "error",
+        key: "expiresOn",
+        message: `the PAT lives ${daysBetween(created, expires)} days (${decl.createdOn} to ${decl.expiresOn}), over the ${MAX_PAT_LIFETIME_DAYS}-day maximum: create one that expires within a year`,
+      });
+    }
+  } else if (left > MAX_PAT_LIFETIME_DAYS) {
+    findings.push({
+      severity: "error",
+      key: "expiresOn",
+      message: `the PAT expires ${left} days from today, over the ${MAX_PAT_LIFETIME_DAYS}-day maximum: create one that expires within a year`,
+    });
+  }
+
+  if (decl.allOrganizations) {
+    const cutoff = parseDate(GLOBAL_PAT_CUTOFF)!;
+    const verb = daysBetween(now, cutoff) > 0 ? "stop" : "stopped";
+    findings.push({
+      severity: "error",
+      key: "allOrganizations",
+      message: `all-organizations (global) PATs ${verb} working on ${GLOBAL_PAT_CUTOFF}: create a PAT scoped to this organization only`,
+    });
+  }
+
+  const missing = scopesMissing(decl.scopes, neededScopes);
+  if (missing.length > 0) {
+    findings.push({ severity: "error", key: "scopes", message: `the tool needs ${missing.join(", ")}, which these scopes do not grant` });
+  }
+  const beyond = scopesBeyond(decl.scopes, neededScopes);
+  if (beyond.length > 0 && neededScopes.length > 0) {
+    findings.push({
+      severity: "warning",
+      key: "scopes",
+      message: `${beyond.join(", ")} ${beyond.length === 1 ? "is" : "are"} more than the tool needs (${neededScopes.join(", ")}): create a PAT with only those`,
+    });
+  }
+  return findings;
+}
+
+/** Days until `expiresOn` from `now`, for outputs and the plan. */
+export function daysLeft(expiresOn: string, now: Date): number | undefined {
+  const d = parseDate(expiresOn);
+  return d ? daysBetween(now, d) : undefined;
+}
+
+export { formatDate };

@@ -1,0 +1,111 @@
+import * as pulumi from "@pulumi/pulumi";
+import { patAuth } from "../azure-devops/runtime/auth";
+import { AdoClient } from "../azure-devops/runtime/client";
+import type { PatModel } from "../config/model";
+import { isOffline } from "../offline/context";
+import { OFFLINE_SECRET_PREFIX } from "../offline/mocks";
+import { daysLeft } from "./pat-checks";
+
+/** Args of PatReference. */
+export interface PatReferenceArgs {
+  /** The validated PAT declaration. */
+  readonly pat: PatModel;
+  /** Organization the PAT must work in (for the live check). */
+  readonly organizationUrl: string;
+  /** Reads a secret config key. */
+  readonly secret: (key: string) => pulumi.Output<string>;
+  /** The clock for days-left. Defaults to now. */
+  readonly now?: Date;
+  /** Runs the live check; replaced in tests. Defaults to {@link testPatConnection}. */
+  readonly testConnection?: (organizationUrl: string, pat: string, source: string) => Promise<void>;
+}
+
+/**
+ * A PAT the program references but cannot mint: a service principal cannot
+ * call the PAT lifecycle API, which needs a user's Entra token. The value comes
+ * from a secret config key or an environment variable; a Key Vault reference
+ * is passed on as a reference and its value never passes through the program.
+ * Creates no cloud resource.
+ */
+export class PatReference extends pulumi.ComponentResource {
+  /** The PAT (a Pulumi secret), or for Key Vault the `@Microsoft.KeyVault(SecretUri=...)` reference. */
+  declare readonly value: pulumi.Output<string>;
+  /** Where the PAT comes from, in words (never the value). */
+  declare readonly source: pulumi.Output<string>;
+  /** Last valid day. */
+  declare readonly expiresOn: pulumi.Output<string>;
+  /** Days left at deployment time. */
+  declare readonly daysLeft: pulumi.Output<number>;
+  /** Declared scopes. */
+  declare readonly scopes: pulumi.Output<string[]>;
+
+  constructor(name: string, args: PatReferenceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ado-integrations:credentials:PatReference", name, {}, opts);
+    const p = args.pat;
+    const source = describePatSource(p.source);
+    let value: pulumi.Output<string>;
+    switch (p.source.kind) {
+      case "config":
+        value = args.secret(p.source.key);
+        break;
+      case "env": {
+        const envName = p.source.name;
+        // Offline, the real environment is never read: a developer's PAT must not reach a plan.
+        const raw = isOffline() ? `${OFFLINE_SECRET_PREFIX}env-${envName}` : process.env[envName];
+        if (raw === undefined || raw === "") {
+          throw new pulumi.RunError(`integration ${name}: pat.env names ${envName}, which is not set in this environment`);
+        }
+        value = pulumi.secret(raw);
+        break;
+      }
+      case "keyVault":
+        value = pulumi.output(`@Microsoft.KeyVault(SecretUri=${p.source.uri})`);
+        break;
+    }
+
+    if (p.testConnection && p.source.kind !== "keyVault" && !isOffline()) {
+      const test = args.testConnection ?? testPatConnection;
+      // The value is released to the config store only after the check passes.
+      value = pulumi.secret(
+        value.apply(async (v) => {
+          await test(args.organizationUrl, v, source);
+          return v;
+        }),
+      );
+    }
+
+    this.value = value;
+    this.source = pulumi.output(source);
+    this.expiresOn = pulumi.output(p.expiresOn);
+    this.daysLeft = pulumi.output(daysLeft(p.expiresOn, args.now ?? new Date()) ?? 0);
+    this.scopes = pulumi.output([...p.scopes]);
+    this.registerOutputs({ source: this.source, expiresOn: this.expiresOn, daysLeft: this.daysLeft, scopes: this.scopes });
+  }
+}
+
+/** Where a PAT comes from, in words, for outputs and error messages. */
+export function describePatSource(source: PatModel["source"]): string {
+  switch (source.kind) {
+    case "config":
+      return `the PAT in config key ${source.key}`;
+    case "env":
+      return `the PAT in environment variable ${source.name}`;
+    case "keyVault":
+      return `the PAT in Key Vault secret ${source.uri}`;
+  }
+}
+
+/**
+ * InfraKitchen's "Test Connection", before the tool sees the token: calls
+ * `GET _apis/connectionData` with the PAT. A 401 or the 203 sign-in page is
+ * reported as bad credentials naming the PAT's source.
+ */
+export async function testPatConnection(organizationUrl: string, pat: string, source: string): Promise<void> {
+  const client = new AdoClient({ organizationUrl, auth: patAuth(pat, source) });
+  const res = await client.request<{ authenticatedUser?: { id?: string; descriptor?: string } }>("GET", "_apis/connectionData");
+  // A rejected PAT is a 401 or a 203 sign-in page, which the client raises as AdoAuthError; an
+  // answer without an authenticated user means the token was not taken as anyone.
+  if (!res.body?.authenticatedUser?.id) {
+    throw new Error(`${source} was not accepted by ${organizationUrl} (connectionData named no authenticated user): check the PAT and its organization`);
+  }
+}

@@ -1,0 +1,128 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { IntegrationModel } from "./config/model";
+import type { StoreEntry } from "./config-store";
+import { EntraApp } from "./entra/app";
+import type { ResourcePrincipals } from "./entra/resource-principals";
+import { PatReference } from "./credentials/pat-reference";
+import { SECRET_SOURCES, type FieldSource } from "./presets/types";
+import { ServiceHooks } from "./service-hooks";
+
+/** Args of Integration. */
+export interface IntegrationArgs {
+  /** The validated integration config. */
+  readonly model: IntegrationModel;
+  /** `https://dev.azure.com/<org>`. */
+  readonly organizationUrl: string;
+  /** The organization's name. */
+  readonly organizationName: string;
+  /** Shared tenant and scope lookups; required when the integration has an Entra app. */
+  readonly principals?: ResourcePrincipals;
+  /** Reads a secret config key the model references. */
+  readonly secret: (key: string) => pulumi.Output<string>;
+  /** The clock for rotation windows and expiry checks. Defaults to now. */
+  readonly now?: Date;
+}
+
+/**
+ * Everything one tool needs, composed from its preset: the Entra app, the
+ * service hooks, the PAT reference, and the values its setup form asks for.
+ */
+export class Integration extends pulumi.ComponentResource {
+  /** The Entra app, when the tool signs in through one. */
+  readonly entraApp?: EntraApp;
+  /** The service hooks, when the tool receives webhooks. */
+  readonly serviceHooks?: ServiceHooks;
+  /** The PAT reference, when the tool is given a PAT. */
+  readonly pat?: PatReference;
+  /** The tool's form fields with their values, in the form's order. */
+  readonly entries: readonly StoreEntry[];
+
+  constructor(name: string, args: IntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ado-integrations:index:Integration", name, {}, opts);
+    const m = args.model;
+    const now = args.now ?? new Date();
+    const values: Partial<Record<FieldSource, pulumi.Output<string>>> = {
+      organizationUrl: pulumi.output(args.organizationUrl),
+      organizationName: pulumi.output(args.organizationName),
+    };
+
+    if (m.entraApp) {
+      if (!args.principals) throw new Error(`Integration ${name}: principals is required when the integration has an Entra app`);
+      const e = m.entraApp;
+      this.entraApp = new EntraApp(
+        name,
+        {
+          displayName: m.displayName,
+          redirectUris: e.redirectUris,
+          adoScopes: e.adoScopes,
+          graphScopes: e.graphScopes,
+          idTokens: e.idTokens,
+          owners: e.owners,
+          signInAudience: e.signInAudience,
+          secretRotationDays: e.secretRotationDays,
+          now,
+          principals: args.principals,
+        },
+        { parent: this },
+      );
+      Object.assign(values, {
+        clientId: this.entraApp.clientId,
+        clientSecret: this.entraApp.clientSecret,
+        tenantId: this.entraApp.tenantId,
+        authorizationUrl: this.entraApp.authorizationUrl,
+        tokenUrl: this.entraApp.tokenUrl,
+        issuer: this.entraApp.issuer,
+      });
+      if (e.redirectUris.length > 0) values.redirectUri = pulumi.output(e.redirectUris[0]!);
+    }
+
+    if (m.serviceHooks) {
+      const h = m.serviceHooks;
+      const password =
+        h.password.kind === "config"
+          ? args.secret(h.password.key)
+          : new random.RandomPassword(`${name}-webhook-password`, { length: 32, special: false }, { parent: this }).result;
+      this.serviceHooks = new ServiceHooks(
+        `${name}-hooks`,
+        {
+          organizationUrl: args.organizationUrl,
+          projects: [...h.projects],
+          events: [...h.events] as never,
+          url: h.url,
+          username: h.username,
+          password: pulumi.secret(password),
+          filters: { repository: h.repository, branch: h.branch },
+          resourceDetailsToSend: h.resourceDetailsToSend,
+          messagesToSend: h.messagesToSend,
+          detailedMessagesToSend: h.detailedMessagesToSend,
+        },
+        { parent: this },
+      );
+      Object.assign(values, {
+        webhookUrl: pulumi.output(h.url),
+        webhookUsername: pulumi.output(h.username),
+        webhookPassword: pulumi.secret(password),
+      });
+    }
+
+    if (m.pat) {
+      this.pat = new PatReference(
+        `${name}-pat`,
+        { pat: m.pat, organizationUrl: args.organizationUrl, secret: args.secret, now },
+        { parent: this },
+      );
+      values.pat = this.pat.value;
+    }
+
+    this.entries = m.fields.map((f) => {
+      const value = values[f.source];
+      if (!value) {
+        throw new Error(`Integration ${name}: field "${f.label}" takes its value from ${f.source}, which this integration does not create`);
+      }
+      return { integration: m.name, label: f.label, value, secret: SECRET_SOURCES.has(f.source) };
+    });
+
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,200 @@
+import { readFileSync, existsSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { setProjectLookup } from "../azure-devops/lookups";
+import { setClock, setOffline } from "./context";
+import { OfflineMocks, OFFLINE_SECRET_PREFIX, type RecordedResource } from "./mocks";
+import { offlineProjects } from "./projects";
+
+/** Shown in place of every secret value. */
+export const SECRET_MARK = "[secret]";
+
+/** One resource the program registered. */
+export interface PlannedResource {
+  /** Pulumi type token. */
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** URN of the parent resource, if any. */
+  readonly parent?: string;
+  /** Registered inputs, secrets shown as [secret], dynamic provider code left out. */
+  readonly inputs: Record<string, unknown>;
+  /** Bytes of serialized dynamic-provider code, for dynamic resources. */
+  readonly providerBytes?: number;
+}
+
+/** What evaluating the program for one stack produced. */
+export interface Evaluation {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: PlannedResource[];
+  /** Stack outputs, fully resolved, secrets shown as [secret]. */
+  readonly outputs: Record<string, unknown>;
+  /** The raw mock records, for tests that need secrecy flags or provider text. */
+  readonly recorded: readonly RecordedResource[];
+  /** Offline project ID -> name, for showing hooks by project. */
+  readonly projectNames: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link evaluateStack}. */
+export interface EvaluateOptions {
+  /** Folder holding Pulumi.yaml, Pulumi.<stack>.yaml and index.ts. Defaults to the current folder. */
+  readonly projectDir?: string;
+  readonly stack: string;
+  /** Stack config file to use instead of Pulumi.<stack>.yaml (examples/ are evaluated this way). */
+  readonly stackFile?: string;
+  /** The stack file's parsed content, instead of reading a file (tests build configs this way). */
+  readonly stackDoc?: unknown;
+  /** Fixed clock. Defaults to now. */
+  readonly now?: Date;
+}
+
+/** Flattened config as the Pulumi runtime holds it, and which keys are secret. */
+export interface FlatConfig {
+  readonly config: Record<string, string>;
+  readonly secretKeys: string[];
+}
+
+/**
+ * Turns a stack file's `config:` into Pulumi's runtime form: structured values
+ * as JSON text, `secure:` values replaced by a placeholder and marked secret.
+ * Encrypted values are never decrypted: offline there is no key to do it with.
+ */
+export function flattenStackConfig(doc: unknown): FlatConfig {
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const section = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
+  for (const [key, value] of Object.entries(section)) {
+    let hasSecret = false;
+    const replace = (v: unknown): unknown => {
+      if (isSecure(v)) {
+        hasSecret = true;
+        return `${OFFLINE_SECRET_PREFIX}config-${key}`;
+      }
+      if (Array.isArray(v)) return v.map(replace);
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+      return v;
+    };
+    const replaced = replace(value);
+    config[key] = typeof replaced === "string" ? replaced : typeof replaced === "object" && replaced !== null ? JSON.stringify(replaced) : String(replaced);
+    if (hasSecret) secretKeys.push(key);
+  }
+  return { config, secretKeys };
+}
+
+function isSecure(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
+}
+
+/** Reads the project name from Pulumi.yaml. */
+export function projectName(projectDir: string): string {
+  const doc = parseYaml(readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name?: string };
+  if (!doc?.name) throw new Error(`${path.join(projectDir, "Pulumi.yaml")} has no name`);
+  return doc.name;
+}
+
+/**
+ * Evaluates the real program (index.ts) for one stack under Pulumi's mock
+ * runtime: no cloud credentials, no Pulumi CLI, no network. Lookups are
+ * answered by the offline mocks and project list. Throws the program's error
+ * (a config problem arrives as a RunError with one line per problem).
+ */
+export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> {
+  const projectDir = path.resolve(opts.projectDir ?? process.cwd());
+  const project = projectName(projectDir);
+  let doc = opts.stackDoc;
+  if (doc === undefined) {
+    const stackFile = opts.stackFile ?? path.join(projectDir, `Pulumi.${opts.stack}.yaml`);
+    if (!existsSync(stackFile)) throw new Error(`no stack config at ${stackFile}: create it, or pass --stack with an existing stack`);
+    doc = parseYaml(readFileSync(stackFile, "utf8"));
+  }
+  const flat = flattenStackConfig(doc);
+
+  const mocks = new OfflineMocks();
+  pulumi.runtime.setMocks(mocks, project, opts.stack, true);
+  pulumi.runtime.setAllConfig(flat.config, flat.secretKeys);
+  setOffline(true);
+  setClock(opts.now);
+  const lookup = offlineProjects(flat.config, project);
+  setProjectLookup(lookup);
+  const projectNames = Object.fromEntries((await lookup("")).map((p) => [p.id, p.name]));
+
+  // The mocks are not told a resource's parent or URN; the monitor is.
+  const links: { urn: string; parent?: string }[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource: (req: { getParent(): string }, cb: (err: unknown, res?: { getUrn(): string }) => void) => void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    register(req, (err, res) => {
+      if (!err && res) links.push({ urn: res.getUrn(), parent: req.getParent() || undefined });
+      cb(err, res);
+    });
+
+  const program = path.join(projectDir, "index.ts");
+  delete require.cache[require.resolve(program)];
+  const exported = (await require(program)) as Record<string, unknown>;
+  const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
+  await settle(() => mocks.resources.length);
+
+  const resources: PlannedResource[] = mocks.resources.map((r, i) => {
+    const link = links[i];
+    const provider = r.inputs.__provider;
+    return {
+      type: r.type,
+      name: r.name,
+      urn: link?.urn ?? "",
+      parent: link?.parent,
+      inputs: redact(omitProvider(r.inputs)) as Record<string, unknown>,
+      ...(typeof provider === "string" && { providerBytes: Buffer.byteLength(provider) }),
+    };
+  });
+  return { project, stack: opts.stack, resources, outputs, recorded: mocks.resources, projectNames };
+}
+
+function omitProvider(inputs: Record<string, unknown>): Record<string, unknown> {
+  const { __provider: _p, ...rest } = inputs;
+  return rest;
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replaces secret-wrapped values (and any offline secret placeholder) with [secret]. */
+export function redact(value: unknown): unknown {
+  if (typeof value === "string") return value.startsWith(OFFLINE_SECRET_PREFIX) ? SECRET_MARK : value;
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    if ((value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) return SECRET_MARK;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
+  }
+  return value;
+}
+
+/** Resolves Outputs anywhere in a value; secret Outputs become [secret]. */
+export async function resolveDeep(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const o = value as unknown as { isSecret: Promise<boolean>; promise(): Promise<unknown> };
+    const [secret, inner] = await Promise.all([o.isSecret, o.promise()]);
+    return secret ? SECRET_MARK : resolveDeep(inner);
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return redact(value);
+}
+
+/** Waits until the count stops growing across a few turns of the event loop. */
+async function settle(count: () => number): Promise<void> {
+  let last = -1;
+  let stable = 0;
+  while (stable < 5) {
+    await new Promise((r) => setImmediate(r));
+    const n = count();
+    stable = n === last ? stable + 1 : 0;
+    last = n;
+  }
+}

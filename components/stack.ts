@@ -1,0 +1,110 @@
+import * as pulumi from "@pulumi/pulumi";
+import { projectsOf, ProjectSelectionError, selectProjects } from "./azure-devops/lookups";
+import { ConfigError, type StackConfig } from "./config";
+import { writeStackOutputs, type StoredKey, type StoreOutputs } from "./config-store";
+import { ResourcePrincipals } from "./entra/resource-principals";
+import { Integration } from "./integration";
+
+/** Stack outputs: what `pulumi stack output` shows. */
+export interface StackOutputs {
+  /** `https://dev.azure.com/<org>`. */
+  readonly organizationUrl: string;
+  /** Per integration: what was created, and where its form values were written. */
+  readonly integrations: Record<string, pulumi.Output<unknown>>;
+  /** Form values by integration and label (the stackOutputs store). */
+  readonly fields: StoreOutputs;
+  /** Where each form value was written. */
+  readonly configStoreKeys: StoredKey[];
+  /** Warnings found while planning (PAT expiry, broad scopes). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Builds every integration in the stack config and writes the results to the
+ * configured store. The one place that wires config to components.
+ */
+export async function buildStack(config: StackConfig, now: Date = new Date()): Promise<StackOutputs> {
+  await checkProjectSelections(config);
+  for (const w of config.warnings) pulumi.log.warn(w);
+
+  const entra = config.integrations.flatMap((i) => (i.entraApp ? [i.entraApp] : []));
+  const principals =
+    entra.length > 0
+      ? new ResourcePrincipals("tenant", {
+          needsAzureDevOps: entra.some((e) => e.adoScopes.length > 0),
+          needsGraph: entra.some((e) => e.graphScopes.length > 0),
+        })
+      : undefined;
+
+  const integrations: Record<string, pulumi.Output<unknown>> = {};
+  const entries = [];
+  for (const model of config.integrations) {
+    const integration = new Integration(model.name, {
+      model,
+      organizationUrl: config.organizationUrl,
+      organizationName: config.organizationName,
+      principals,
+      secret: config.secret,
+      now,
+    });
+    entries.push(...integration.entries);
+    integrations[model.name] = pulumi.output({
+      preset: model.preset,
+      mode: model.mode,
+      ...(integration.entraApp && {
+        entraApp: {
+          clientId: integration.entraApp.clientId,
+          tenantId: integration.entraApp.tenantId,
+          objectId: integration.entraApp.objectId,
+          servicePrincipalObjectId: integration.entraApp.servicePrincipalObjectId,
+          authorizationUrl: integration.entraApp.authorizationUrl,
+          tokenUrl: integration.entraApp.tokenUrl,
+          issuer: integration.entraApp.issuer,
+          redirectUris: integration.entraApp.redirectUris,
+          secretRotation: integration.entraApp.secretRotation,
+        },
+      }),
+      ...(integration.serviceHooks && { serviceHooks: { subscriptionIds: integration.serviceHooks.subscriptionIds } }),
+      ...(integration.pat && {
+        pat: { source: integration.pat.source, expiresOn: integration.pat.expiresOn, daysLeft: integration.pat.daysLeft, scopes: integration.pat.scopes },
+      }),
+    });
+  }
+
+  const store = writeStackOutputs(entries);
+  return {
+    organizationUrl: config.organizationUrl,
+    integrations,
+    fields: store.outputs,
+    configStoreKeys: store.keys,
+    warnings: config.warnings,
+  };
+}
+
+/**
+ * Resolves every project selector against the organization before any
+ * resource is registered, so a missing project stops the run with nothing
+ * half-created. Components resolve them again from the same memoized list.
+ */
+export async function checkProjectSelections(config: StackConfig): Promise<void> {
+  const selectors: { path: string; list: readonly string[] }[] = [];
+  for (const i of config.integrations) {
+    if (i.serviceHooks) selectors.push({ path: `integrations[${i.index}].serviceHooks.projects`, list: i.serviceHooks.projects });
+    if (i.servicePrincipal && i.servicePrincipal.projects.length > 0) {
+      selectors.push({ path: `integrations[${i.index}].servicePrincipal.projects`, list: i.servicePrincipal.projects });
+    }
+  }
+  if (config.configStore.kind === "variableGroup") selectors.push({ path: "configStore.project", list: [config.configStore.project] });
+  if (selectors.length === 0) return;
+  const all = await projectsOf(config.organizationUrl);
+  const problems: string[] = [];
+  for (const s of selectors) {
+    try {
+      selectProjects(all, s.list);
+    } catch (e) {
+      if (!(e instanceof ProjectSelectionError)) throw e;
+      problems.push(`${s.path}: ${e.message} in ${config.organizationUrl}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
