@@ -120,7 +120,9 @@ export class Integration extends pulumi.ComponentResource {
       if (!value) {
         throw new Error(`Integration ${name}: field "${f.label}" takes its value from ${f.source}, which this integration does not create`);
       }
-      return { integration: m.name, label: f.label, value, secret: SECRET_SOURCES.has(f.source) };
+      // A Key Vault reference names where the PAT is; it is not the PAT.
+      const isReference = f.source === "pat" && m.pat?.source.kind === "keyVault";
+      return { integration: m.name, label: f.label, value, secret: SECRET_SOURCES.has(f.source) && !isReference };
     });
 
     this.registerOutputs({});

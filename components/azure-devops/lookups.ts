@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { offlineProjectLookup } from "../offline/context";
 import { AdoClient } from "./runtime/client";
 import { normalizeOrganizationUrl } from "./runtime/org-url";
 import { listProjects } from "./runtime/projects";
@@ -19,17 +20,18 @@ export type ProjectLookup = (organizationUrl: string) => Promise<Project[]>;
 export const restProjectLookup: ProjectLookup = (organizationUrl) => listProjects(new AdoClient({ organizationUrl }));
 
 let currentLookup: ProjectLookup = restProjectLookup;
-const memo = new Map<string, Promise<Project[]>>();
+// Memoized per lookup function, so installing another lookup never sees an old list.
+const memos = new WeakMap<ProjectLookup, Map<string, Promise<Project[]>>>();
 
 /** Replaces the project lookup (undefined restores the REST one) and forgets memoized results. */
 export function setProjectLookup(lookup: ProjectLookup | undefined): void {
   currentLookup = lookup ?? restProjectLookup;
-  memo.clear();
+  memos.delete(currentLookup);
 }
 
-/** The project lookup in use. */
+/** The project lookup in use: the offline one when the plan or a test installed it. */
 export function getProjectLookup(): ProjectLookup {
-  return currentLookup;
+  return offlineProjectLookup() ?? currentLookup;
 }
 
 /**
@@ -38,9 +40,15 @@ export function getProjectLookup(): ProjectLookup {
  */
 export function projectsOf(organizationUrl: string): Promise<Project[]> {
   const key = normalizeOrganizationUrl(organizationUrl);
+  const lookup = getProjectLookup();
+  let memo = memos.get(lookup);
+  if (!memo) {
+    memo = new Map();
+    memos.set(lookup, memo);
+  }
   let projects = memo.get(key);
   if (!projects) {
-    projects = currentLookup(key);
+    projects = lookup(key);
     memo.set(key, projects);
   }
   return projects;
@@ -89,5 +97,7 @@ export function selectProjects(all: readonly Project[], selectors: readonly stri
     }
   }
   if (problems.length > 0) throw new ProjectSelectionError(problems);
-  return [...selected.values()].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase(), "en"));
+  // Ordinal, not locale, order: the same on every machine.
+  const key = (p: Project): string => p.name.toLowerCase();
+  return [...selected.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -1,8 +1,11 @@
 import type { z } from "zod";
 import { normalizeOrganizationUrl, organizationName } from "../azure-devops/runtime/org-url";
 import { checkPat } from "../credentials/pat-checks";
+import { PAT_SCOPES } from "../entra/scopes";
 import { PRESETS } from "../presets";
-import type { FieldSource, FormField, PresetMode, PresetName } from "../presets/types";
+import { FIELD_SOURCES, type FieldSource, type FormField, type PresetMode, type PresetName } from "../presets/types";
+
+const FIELD_SOURCE_NAMES: readonly string[] = FIELD_SOURCES;
 import { parseDate } from "./dates";
 import { ConfigError, didYouMean, formatPath, looksLikeSecret, quote } from "./messages";
 import type { ConfigStoreModel, IntegrationModel, PatModel, StackModel } from "./model";
@@ -187,8 +190,11 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[],
       out.push({ path, message: `${issue.message}${quote(value)}${typeof value === "string" ? didYouMean(value, known) : ""}` });
       continue;
     }
-    if (issue.code === "invalid_union" && isRecord(value) && typeof value.kind === "string") {
-      out.push({ path: [...path, "kind"], message: `unknown kind${quote(value.kind)}: must be stackOutputs or variableGroup` });
+    if (issue.code === "invalid_union") {
+      // A discriminated union reports at the discriminator, or at the object when it is missing.
+      const atKind = issue.path[issue.path.length - 1] === "kind";
+      const kind = atKind ? value : isRecord(value) ? value.kind : undefined;
+      out.push({ path: atKind ? path : [...path, "kind"], message: `unknown kind${quote(kind)}: must be stackOutputs or variableGroup` });
       continue;
     }
     out.push({ path, message: issue.message });
@@ -277,12 +283,27 @@ function crossCheckIntegration(
     if (hooks && !Array.isArray(hooks.events)) problems.push({ path: at("serviceHooks", "events"), message: "is required for preset custom" });
   }
 
+  if (isRecord(item.fields)) {
+    const available = new Set<string>(["organizationUrl", "organizationName"]);
+    const hasEntra = isCustom ? entra !== undefined : mode.entraApp !== undefined;
+    if (hasEntra) for (const s of ["clientId", "clientSecret", "tenantId", "authorizationUrl", "tokenUrl", "issuer", "redirectUri"]) available.add(s);
+    if (hooks && (isCustom || mode.serviceHooks)) for (const s of ["webhookUrl", "webhookUsername", "webhookPassword"]) available.add(s);
+    if (pat && (isCustom || mode.pat)) available.add("pat");
+    for (const [label, src] of Object.entries(item.fields)) {
+      if (typeof src === "string" && FIELD_SOURCE_NAMES.includes(src) && !available.has(src)) {
+        problems.push({ path: at("fields", label), message: `takes its value from ${src}, which this integration does not create` });
+      }
+    }
+  }
+
   if (pat) {
     const sources = ["secret", "env", "keyVaultSecretUri"].filter((k) => pat[k] !== undefined);
     if (sources.length !== 1) {
       problems.push({ path: at("pat"), message: `set exactly one of secret, env or keyVaultSecretUri (found ${sources.length === 0 ? "none" : sources.join(", ")})` });
     }
     const scopes = Array.isArray(pat.scopes) ? pat.scopes.filter((s): s is string => typeof s === "string") : [];
+    // With an unknown scope in the list, what it grants is unknown too: compare scopes only when all are known.
+    const scopesKnown = scopes.length > 0 && scopes.every((s) => PAT_SCOPES.includes(s));
     if (typeof pat.expiresOn === "string" && parseDate(pat.expiresOn) && (pat.createdOn === undefined || (typeof pat.createdOn === "string" && parseDate(pat.createdOn)))) {
       const findings = checkPat(
         {
@@ -292,7 +313,7 @@ function crossCheckIntegration(
           allOrganizations: pat.allOrganizations === true,
           expiryWarningDays: typeof pat.expiryWarningDays === "number" ? pat.expiryWarningDays : DEFAULT_PAT_WARNING_DAYS,
         },
-        isCustom ? scopes : (mode.pat?.scopes ?? []),
+        scopesKnown ? (isCustom ? scopes : (mode.pat?.scopes ?? [])) : [],
         now,
       );
       for (const f of findings) {

@@ -52,13 +52,14 @@ const configKeyRef = z
 const enumOf = (values: readonly string[], what: string) =>
   z.string({ error: `must be ${what}` }).refine((v) => values.includes(v), { message: `unknown ${what}`, params: { known: values } });
 
-const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
-  z.array(item, { error: `must be a list of ${what}` }).min(1, { message: `must list at least one ${what.replace(/s$/, "")}` });
+const nonEmptyList = <T extends z.ZodType>(item: T, what: string, one: string) =>
+  z.array(item, { error: `must be a list of ${what}` }).min(1, { message: `must list at least one ${one}` });
 
 /** Project selectors: exact names, globs (`platform-*`), or `*`. */
 const projectSelectors = nonEmptyList(
   z.string({ error: "must be a project name or glob" }).min(1, { message: "must not be empty" }),
   "project names or globs",
+  "project name or glob",
 );
 
 const entraApp = z.strictObject({
@@ -90,7 +91,7 @@ const serviceHooks = z.strictObject({
   username: z.string({ error: "must be a string (may be empty)" }).optional(),
   passwordSecret: configKeyRef.optional(),
   projects: projectSelectors,
-  events: nonEmptyList(enumOf(EVENT_TYPES, "event type"), "event types").optional(),
+  events: nonEmptyList(enumOf(EVENT_TYPES, "event type"), "event types", "event type").optional(),
   repository: z.string({ error: "must be a repository name" }).min(1).optional(),
   branch: z.string({ error: "must be a branch name" }).min(1).optional(),
   resourceDetailsToSend: resourceDetails.optional(),
@@ -112,7 +113,7 @@ const pat = z.strictObject({
     .optional(),
   expiresOn: date,
   createdOn: date.optional(),
-  scopes: nonEmptyList(enumOf(PAT_SCOPES, "PAT scope"), "scopes"),
+  scopes: nonEmptyList(enumOf(PAT_SCOPES, "PAT scope"), "scopes", "scope"),
   owner: z.string({ error: "must be a user principal name or name" }).min(1).optional(),
   allOrganizations: z.boolean({ error: "must be true or false" }).optional(),
   expiryWarningDays: z.number({ error: "must be a whole number of days" }).int().min(0).max(365).optional(),

@@ -2,8 +2,7 @@ import { readFileSync, existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { setProjectLookup } from "../azure-devops/lookups";
-import { setClock, setOffline } from "./context";
+import { setClock, setOffline, setOfflineProjectLookup } from "./context";
 import { OfflineMocks, OFFLINE_SECRET_PREFIX, type RecordedResource } from "./mocks";
 import { offlineProjects } from "./projects";
 
@@ -117,7 +116,7 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   setOffline(true);
   setClock(opts.now);
   const lookup = offlineProjects(flat.config, project);
-  setProjectLookup(lookup);
+  setOfflineProjectLookup(lookup);
   const projectNames = Object.fromEntries((await lookup("")).map((p) => [p.id, p.name]));
 
   // The mocks are not told a resource's parent or URN; the monitor is.
@@ -133,6 +132,8 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
     });
 
   const program = path.join(projectDir, "index.ts");
+  // Under plain node (or a test runner) .ts files need a loader; the plan runs with tsx already.
+  if (!require.extensions[".ts"]) require("tsx/cjs/api").register();
   delete require.cache[require.resolve(program)];
   const exported = (await require(program)) as Record<string, unknown>;
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;

@@ -24,6 +24,10 @@ export interface PlanDocument {
 
 const COMPONENT_PREFIX = "ado-integrations:";
 
+// Registered inputs and resolved outputs are untyped JSON from the mocks.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
 /** Builds the JSON plan: resources with type token, name, parent name and inputs, plus outputs. */
 export function planDocument(e: Evaluation, policies: readonly PlanPolicyResult[] = []): PlanDocument {
   const byUrn = new Map(e.resources.map((r) => [r.urn, r]));
@@ -61,7 +65,7 @@ const scopeName = (resourceAppId: string, id: string): string => {
 
 /** Key inputs of a resource, one `name: value` string each. */
 function keyInputs(r: PlannedResource, projectNames: Readonly<Record<string, string>> = {}): string[] {
-  const i = r.inputs as Record<string, any>;
+  const i = r.inputs as Record<string, Loose>;
   switch (r.type) {
     case "azuread:index/application:Application": {
       const lines = [`displayName: ${i.displayName}`, `signInAudience: ${i.signInAudience}`];
@@ -106,7 +110,7 @@ export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] 
   out.push("");
   const byUrn = new Map(e.resources.map((r) => [r.urn, r]));
   const shared = custom.filter((r) => !integrationOf(r, byUrn));
-  const integrations = (e.outputs.integrations ?? {}) as Record<string, Record<string, any>>;
+  const integrations = (e.outputs.integrations ?? {}) as Record<string, Record<string, Loose>>;
   const fields = (e.outputs.fields ?? {}) as Record<string, Record<string, unknown>>;
   for (const [name, info] of Object.entries(integrations)) {
     const own = custom.filter((r) => integrationOf(r, byUrn) === name);
@@ -162,7 +166,7 @@ export function renderMarkdown(e: Evaluation, policies: readonly PlanPolicyResul
   const doc = planDocument(e, policies);
   const byUrn = new Map(e.resources.map((r) => [r.urn, r]));
   const custom = e.resources.filter((r) => !r.type.startsWith(COMPONENT_PREFIX));
-  const integrations = (e.outputs.integrations ?? {}) as Record<string, Record<string, any>>;
+  const integrations = (e.outputs.integrations ?? {}) as Record<string, Record<string, Loose>>;
   const fields = (e.outputs.fields ?? {}) as Record<string, Record<string, unknown>>;
   const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
   const out: string[] = [];

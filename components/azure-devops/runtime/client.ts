@@ -269,9 +269,11 @@ export class AdoClient {
           method,
           path: shownPath,
           what: timedOut ? `got no response within ${this.settings.timeoutSeconds}s` : `failed without a response (${networkCode(error)})`,
-          hint: timedOut
-            ? "the service may be slow or unreachable; retry, or raise AZDO_REQUEST_TIMEOUT_SECONDS"
-            : `could not reach ${url.host}; check the organization URL and the network, then retry`,
+          hint: !idempotent
+            ? UNKNOWN_POST_HINT
+            : timedOut
+              ? `the service stayed slow for ${attempt} ${attempt === 1 ? "attempt" : "attempts"}; retry later, or raise AZDO_REQUEST_TIMEOUT_SECONDS`
+              : `could not reach ${url.host}; check the organization URL and the network, then retry`,
           attempts: attempt,
           outcomeUnknown: true,
         });
@@ -320,13 +322,15 @@ export class AdoClient {
         status,
         ...parseServiceError(text),
         what: `returned ${status}`,
-        hint: hintForStatus(status, attempt),
+        hint: !idempotent && status >= 500 && !notProcessed ? UNKNOWN_POST_HINT : hintForStatus(status, attempt),
         attempts: attempt,
         outcomeUnknown: status >= 500 && !notProcessed,
       });
     }
   }
 }
+
+const UNKNOWN_POST_HINT = "the service may or may not have applied this POST, so it was not sent again; look for its result before retrying";
 
 function rejectedHint(source: string, organizationUrl: string): string {
   if (source.includes("PAT")) {

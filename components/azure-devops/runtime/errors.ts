@@ -94,6 +94,10 @@ export function parseServiceError(bodyText: string): { code?: string; typeKey?: 
   return result;
 }
 
+function attemptsText(attempts: number): string {
+  return attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+}
+
 /** What to do about a failed call, by status. */
 export function hintForStatus(status: number, attempts: number): string {
   if (status === 400) return "the service rejected the request as invalid; check the inputs the error code names";
@@ -104,10 +108,10 @@ export function hintForStatus(status: number, attempts: number): string {
   if (status === 409) return "the service reports a conflict with the current state; run `pulumi refresh` and retry";
   if (status === 410) return "the resource is gone; run `pulumi refresh` so it is recreated";
   if (status === 429) {
-    return `still rate limited after ${attempts} attempts; retry later, lower \`pulumi up --parallel\`, or raise AZDO_RETRY_MAX_SECONDS`;
+    return `still rate limited after ${attemptsText(attempts)}; retry later, lower \`pulumi up --parallel\`, or raise AZDO_RETRY_MAX_SECONDS`;
   }
   if (status >= 500) {
-    return `the service kept failing after ${attempts} attempts; retry later (see https://status.dev.azure.com) or raise AZDO_MAX_RETRIES`;
+    return `the service failed after ${attemptsText(attempts)}; retry later (see https://status.dev.azure.com) or raise AZDO_MAX_RETRIES`;
   }
   return "unexpected response; retry, and report it if it persists";
 }

@@ -1,0 +1,108 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getProjectLookup, isProjectPattern, Project, ProjectSelectionError, projectsOf, restProjectLookup, selectProjects, setProjectLookup } from "../../components/azure-devops/lookups";
+import { AdoClient, listProjects, patAuth } from "../../components/azure-devops/runtime";
+import { Loopback, startLoopback } from "../loopback/server";
+import { useLoopbackEnvironment } from "./helpers";
+
+const ALL: Project[] = [
+  { id: "1", name: "platform-api" },
+  { id: "2", name: "platform-web" },
+  { id: "3", name: "Website" },
+  { id: "4", name: "data.lake" },
+];
+
+describe("selectProjects", () => {
+  it("matches names without regard to case, like Azure DevOps", () => {
+    expect(selectProjects(ALL, ["WEBSITE"])).toEqual([{ id: "3", name: "Website" }]);
+  });
+
+  it("matches globs, and * selects every project, each once and sorted", () => {
+    expect(selectProjects(ALL, ["platform-*"]).map((p) => p.name)).toEqual(["platform-api", "platform-web"]);
+    expect(selectProjects(ALL, ["*"]).map((p) => p.name)).toEqual(["data.lake", "platform-api", "platform-web", "Website"]);
+    expect(selectProjects(ALL, ["*-web", "platform-*", "Website"]).map((p) => p.id)).toEqual(["1", "2", "3"]);
+    expect(selectProjects(ALL, ["PLATFORM-{api,web}"]).map((p) => p.id)).toEqual(["1", "2"]);
+  });
+
+  it("throws one error listing every unmatched name and pattern", () => {
+    let error: unknown;
+    try {
+      selectProjects(ALL, ["Website", "Mobile", "ios-*", ""]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProjectSelectionError);
+    expect((error as Error).message).toBe(
+      'projects not found: "Mobile" (no project has this name), "ios-*" (no project name matches this pattern), "" (an empty name selects nothing)',
+    );
+    expect((error as ProjectSelectionError).unmatched).toEqual(["Mobile", "ios-*", ""]);
+  });
+
+  it("a glob matches nothing in an empty organization", () => {
+    expect(() => selectProjects([], ["*"])).toThrow('projects not found: "*" (no project name matches this pattern)');
+  });
+
+  it("tells patterns from names", () => {
+    expect(["*", "a?", "[ab]", "{a,b}"].map(isProjectPattern)).toEqual([true, true, true, true]);
+    expect(["platform-api", "data.lake", "My Project"].map(isProjectPattern)).toEqual([false, false, false]);
+  });
+});
+
+describe("listing projects", () => {
+  let server: Loopback;
+  let restoreEnv: () => void;
+
+  beforeAll(async () => {
+    server = await startLoopback({ projects: 7, maxPageSize: 3 });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+  beforeEach(() => {
+    server.calls.length = 0;
+    restoreEnv = useLoopbackEnvironment(server);
+  });
+  afterEach(() => {
+    restoreEnv();
+    setProjectLookup(undefined);
+  });
+
+  it("follows the continuation token with one call per page", async () => {
+    const client = new AdoClient({ organizationUrl: server.orgUrl, auth: patAuth(server.pat), env: {} });
+    const projects = await listProjects(client, { pageSize: 3 });
+    expect(projects.map((p) => p.name)).toEqual(["project-01", "project-02", "project-03", "project-04", "project-05", "project-06", "project-07"]);
+    expect(server.calls.map((c) => c.query)).toEqual([
+      { $top: "3", "api-version": "7.1" },
+      { $top: "3", continuationToken: "3", "api-version": "7.1" },
+      { $top: "3", continuationToken: "6", "api-version": "7.1" },
+    ]);
+  });
+
+  it("also pages when the service returns fewer than asked", async () => {
+    const client = new AdoClient({ organizationUrl: server.orgUrl, auth: patAuth(server.pat), env: {} });
+    const projects = await listProjects(client, { pageSize: 100 });
+    expect(projects).toHaveLength(7);
+    expect(server.calls).toHaveLength(3);
+  });
+
+  it("the default lookup uses the REST client with the environment's credential", async () => {
+    expect(getProjectLookup()).toBe(restProjectLookup);
+    expect((await restProjectLookup(server.orgUrl)).map((p) => p.name)).toContain("project-07");
+  });
+
+  it("looks up each organization once per process, until the lookup is replaced", async () => {
+    const seen: string[] = [];
+    const fake = async (organizationUrl: string): Promise<Project[]> => {
+      seen.push(organizationUrl);
+      return [{ id: "x", name: "fake" }];
+    };
+    setProjectLookup(fake);
+    expect(getProjectLookup()).toBe(fake);
+    const [a, b] = await Promise.all([projectsOf("contoso"), projectsOf("https://dev.azure.com/contoso/")]);
+    expect(a).toBe(b);
+    await projectsOf("fabrikam");
+    expect(seen).toEqual(["https://dev.azure.com/contoso", "https://dev.azure.com/fabrikam"]);
+    setProjectLookup(fake);
+    await projectsOf("contoso");
+    expect(seen).toHaveLength(3);
+  });
+});
