@@ -62,6 +62,7 @@ export class Integration extends pulumi.ComponentResource {
           signInAudience: e.signInAudience,
           secretRotationDays: e.secretRotationDays,
           now,
+          tags: appTags(m),
           principals: args.principals,
         },
         { parent: this },
@@ -127,4 +128,20 @@ export class Integration extends pulumi.ComponentResource {
 
     this.registerOutputs({});
   }
+}
+
+/**
+ * Tags that let the policy pack judge an app registration on its own: which
+ * integration and preset it serves, the scopes the preset needs, and the broad
+ * scopes explicitly allowed.
+ */
+export function appTags(m: IntegrationModel): string[] {
+  const e = m.entraApp!;
+  return [
+    "ado-integrations",
+    `ado-integrations:integration=${m.name}`,
+    `ado-integrations:preset=${m.preset}`,
+    `ado-integrations:needs=${e.presetScopes.join(",")}`,
+    `ado-integrations:allow-broad=${e.allowBroadScopes.join(",")}`,
+  ];
 }

@@ -31,6 +31,12 @@ describe("npm run plan", () => {
     expect(app).toMatchObject({ type: "azuread:index/application:Application", parent: "gitpod" });
     expect(app.inputs.displayName).toBe("Gitpod / Ona (contoso)");
     expect(doc.outputs.fields.gitpod["Client Secret"]).toBe("[secret]");
+    // Parents are matched to the right resources, whatever order registrations finish in.
+    const hooks = doc.resources.filter((x: { type: string }) => x.type.endsWith(":ServiceHookSubscription"));
+    expect(hooks).toHaveLength(16);
+    for (const h of hooks) expect(h.parent).toBe("spacelift-hooks");
+    expect(doc.resources.find((x: { name: string }) => x.name === "tenant-azure-devops").parent).toBe("tenant");
+    expect(doc.resources.find((x: { name: string }) => x.name === "gitpod-secret-b").parent).toBe("gitpod");
   });
 
   it("prints a markdown summary with a mermaid diagram", () => {

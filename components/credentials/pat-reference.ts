@@ -40,8 +40,22 @@ export class PatReference extends pulumi.ComponentResource {
   declare readonly scopes: pulumi.Output<string[]>;
 
   constructor(name: string, args: PatReferenceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ado-integrations:credentials:PatReference", name, {}, opts);
     const p = args.pat;
+    // The declaration (never the value) is the component's state, so the policy pack can check it.
+    super(
+      "ado-integrations:credentials:PatReference",
+      name,
+      {
+        sourceKind: p.source.kind,
+        expiresOn: p.expiresOn,
+        createdOn: p.createdOn,
+        scopes: [...p.scopes],
+        neededScopes: [...p.neededScopes],
+        allOrganizations: p.allOrganizations,
+        owner: p.owner,
+      },
+      opts,
+    );
     const source = describePatSource(p.source);
     let value: pulumi.Output<string>;
     switch (p.source.kind) {

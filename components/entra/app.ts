@@ -26,6 +26,8 @@ export interface EntraAppArgs {
   readonly secretRotationDays?: number;
   /** The clock the rotation windows are computed from. Defaults to now. */
   readonly now?: Date;
+  /** Tags on the app registration, read by the policy pack. Defaults to none. */
+  readonly tags?: readonly string[];
   /** Tenant and scope IDs, shared by the stack's apps. */
   readonly principals: ResourcePrincipals;
 }
@@ -97,6 +99,7 @@ export class EntraApp extends pulumi.ComponentResource {
         owners: args.owners && args.owners.length > 0 ? [...args.owners] : undefined,
         web: redirectUris.length > 0 ? { redirectUris, implicitGrant: { idTokenIssuanceEnabled: args.idTokens ?? false } } : undefined,
         requiredResourceAccesses,
+        tags: args.tags && args.tags.length > 0 ? [...args.tags] : undefined,
         preventDuplicateNames: true,
       },
       { parent: this },

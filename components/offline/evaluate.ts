@@ -119,15 +119,17 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   setOfflineProjectLookup(lookup);
   const projectNames = Object.fromEntries((await lookup("")).map((p) => [p.id, p.name]));
 
-  // The mocks are not told a resource's parent or URN; the monitor is.
-  const links: { urn: string; parent?: string }[] = [];
+  // The mocks are not told a resource's parent or URN; the monitor is. Registrations
+  // finish out of order, so they are matched by type and name, which are unique here.
+  const links = new Map<string, { urn: string; parent?: string }>();
+  type Req = { getType(): string; getName(): string; getParent(): string };
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource: (req: { getParent(): string }, cb: (err: unknown, res?: { getUrn(): string }) => void) => void;
+    registerResource: (req: Req, cb: (err: unknown, res?: { getUrn(): string }) => void) => void;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) =>
     register(req, (err, res) => {
-      if (!err && res) links.push({ urn: res.getUrn(), parent: req.getParent() || undefined });
+      if (!err && res) links.set(`${req.getType()}::${req.getName()}`, { urn: res.getUrn(), parent: req.getParent() || undefined });
       cb(err, res);
     });
 
@@ -139,8 +141,8 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
   await settle(() => mocks.resources.length);
 
-  const resources: PlannedResource[] = mocks.resources.map((r, i) => {
-    const link = links[i];
+  const resources: PlannedResource[] = mocks.resources.map((r) => {
+    const link = links.get(`${r.type}::${r.name}`);
     const provider = r.inputs.__provider;
     return {
       type: r.type,

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { AZURE_DEVOPS_APP_ID, MICROSOFT_GRAPH_APP_ID } from "../entra/scopes";
 import { stableGuid } from "./ids";
-import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS, PUBLISHED_GRAPH_SCOPE_IDS } from "./published-ids";
+import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS, PUBLISHED_GRAPH_SCOPE_IDS } from "../entra/published-ids";
 
 /** The tenant ID the offline plan answers with. */
 export const OFFLINE_TENANT_ID = stableGuid("offline-tenant");

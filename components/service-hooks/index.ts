@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Project, projectsOf, selectProjects } from "../azure-devops/lookups";
-import { EVENT_TYPES, EventType, MessagesToSend, ResourceDetailsToSend, SERVICE_HOOK_EVENTS, isEventType } from "../azure-devops/runtime/events";
+import { EVENT_TYPES, EventType, MessagesToSend, ResourceDetailsToSend, SERVICE_HOOK_EVENTS, filtersFor, isEventType } from "../azure-devops/runtime/events";
 import { normalizeOrganizationUrl } from "../azure-devops/runtime/org-url";
 import { ServiceHookSubscription } from "../azure-devops/service-hook-subscription";
 
@@ -115,7 +115,8 @@ export class ServiceHooks extends pulumi.ComponentResource {
               organizationUrl,
               projectId: project.id,
               eventType: event,
-              filters,
+              // Only the filters this event takes; every supported event takes both today.
+              filters: Object.fromEntries(Object.entries(filters).filter(([filter]) => (filtersFor(event) as readonly string[]).includes(filter))),
               url: args.url,
               basicAuthUsername: args.username ?? "",
               basicAuthPassword: password,

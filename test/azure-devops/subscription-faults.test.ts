@@ -77,7 +77,7 @@ describe("create never leaves a duplicate", () => {
     server.faults.add({ method: "POST", path: "_apis/hooks/subscriptionsquery", times: 4, fault: { kind: "status", status: 503 } });
     const inputs = subscriptionInputs(server);
     await expect(provider.create(inputs)).rejects.toThrow(
-      "Azure DevOps POST /contoso/_apis/hooks/subscriptions returned 500 (TF400898 LoopbackInjectedException): the service may or may not have applied this POST, so it was not sent again; look for its result before retrying; the create may have been applied and looking for it failed too: run `pulumi up` again with AZDO_ADOPT_EXISTING=true so an existing subscription is adopted, not duplicated",
+      "Azure DevOps POST /contoso/_apis/hooks/subscriptions returned 500 (TF400898 LoopbackInjectedException): the service may or may not have applied this POST, so it was not sent again; look for its result before retrying; the create may have been applied, and looking for it returned 503 too: run `pulumi up` again with AZDO_ADOPT_EXISTING=true so an existing subscription is adopted, not duplicated",
     );
     const existing = onlySubscriptionId();
 
@@ -89,7 +89,7 @@ describe("create never leaves a duplicate", () => {
     expect(onlySubscriptionId()).toBe(existing);
   });
 
-  it("with AZDO_ADOPT_EXISTING adopts a hand-made identical subscription, but not one with another branch or URL", async () => {
+  it("with AZDO_ADOPT_EXISTING adopts a hand-made identical subscription, but not one with another branch or URL or an inactive owner", async () => {
     const inputs = subscriptionInputs(server, { filters: { branch: "main" } });
     const body = (url: string, branch: string) => ({
       publisherId: "tfs",
@@ -101,12 +101,15 @@ describe("create never leaves a duplicate", () => {
     });
     const otherBranch = server.state.insertSubscription(body(inputs.url, "release")).id;
     const otherUrl = server.state.insertSubscription(body("https://elsewhere.example.com/", "main")).id;
+    const orphaned = server.state.insertSubscription(body(inputs.url, "main")).id;
+    server.state.setSubscriptionStatus(orphaned, "disabledByInactiveIdentity");
     const handMade = server.state.insertSubscription(body(inputs.url, "main")).id;
     process.env.AZDO_ADOPT_EXISTING = "1";
 
     const created = await provider.create(inputs);
+    // The oldest match the service can re-enable: not the one whose owner is inactive.
     expect(created.id).toBe(handMade);
-    expect(server.state.subscriptions.size).toBe(3);
+    expect(server.state.subscriptions.size).toBe(4);
     expect(server.state.subscription(handMade).consumerInputs.basicAuthPassword).toBe(WEBHOOK_PASSWORD);
     expect(server.state.subscription(otherBranch).consumerInputs.basicAuthPassword).toBeUndefined();
     expect(server.state.subscription(otherUrl).consumerInputs.url).toBe("https://elsewhere.example.com/");

@@ -170,9 +170,13 @@ const USER_ID = "00ca946b-2fe9-4f2a-ae2f-40d5c48001bc";
 
 /** Server-side data, with out-of-band edits for drift tests. */
 export class LoopbackState {
+  /** Projects, in list order. */
   readonly projects: StoredProject[];
+  /** Service hook subscriptions by id, passwords in clear. */
   readonly subscriptions = new Map<string, StoredSubscription>();
+  /** Variable groups by id, secret values in clear. */
   readonly variableGroups = new Map<number, StoredVariableGroup>();
+  /** Service principal entitlements by id. */
   readonly entitlements = new Map<string, StoredEntitlement>();
   private sequence = 0;
   private clock = Date.UTC(2024, 0, 1);

@@ -358,6 +358,8 @@ export function diffSubscription(olds: Partial<SubscriptionState>, news: Subscri
 
 function matches(resource: SubscriptionResource, desired: SubscriptionFields): boolean {
   if (resource.publisherId !== PUBLISHER_ID || resource.consumerId !== CONSUMER_ID || resource.consumerActionId !== CONSUMER_ACTION_ID) return false;
+  // The service will not re-enable these, so adopting one could never reach the desired state.
+  if (resource.status === "disabledByInactiveIdentity") return false;
   const live = fieldsFromResource(resource, desired.organizationUrl);
   return live.eventType === desired.eventType && live.projectId === desired.projectId && live.url === desired.url && same(live.filters, desired.filters);
 }
@@ -382,7 +384,7 @@ export async function findMatchingSubscriptions(client: AdoClient, desired: Subs
   // The service's filtering is a hint; decide here which results really match.
   return (response.body?.results ?? [])
     .filter((resource) => matches(resource, desired))
-    .sort((a, b) => text(a.createdDate).localeCompare(text(b.createdDate)));
+    .sort((a, b) => (text(a.createdDate) < text(b.createdDate) ? -1 : text(a.createdDate) > text(b.createdDate) ? 1 : 0));
 }
 
 function subscriptionPath(id: string): string {
@@ -403,15 +405,17 @@ function adoptsExisting(env: NodeJS.ProcessEnv): boolean {
  *
  * Trade-off: looking for an identical subscription before every create would
  * cost a second call per resource. Instead the POST goes out directly, and
- * only when its outcome is unknown (timeout, reset, 5xx) does create look
- * with the filtered query, adopt what it finds (PUT to the desired state,
- * password included), and POST again only when nothing is there. A POST the
- * service says it did not process (429, 503 with Retry-After) is retried by
- * the client. So one `create` never leaves two subscriptions. What it cannot
- * see is a subscription made outside this call: one made by hand, or one
- * whose create succeeded just as the engine died (Pulumi then reports a
- * pending create). For those, AZDO_ADOPT_EXISTING=true makes every create
- * look first, at the cost of the extra call.
+ * only when its outcome is unknown (timeout, reset, 5xx) does create wait a
+ * backoff, look with the filtered query, adopt what it finds (PUT to the
+ * desired state, password included), and POST again only when nothing is
+ * there. A POST the service says it did not process (429, 503 with
+ * Retry-After) is retried by the client. So a create never sends a second
+ * POST while the first may have landed, unless the service applies a
+ * timed-out POST only after the lookup that followed it. What create cannot
+ * see is a subscription made outside it: one made by hand, or one whose
+ * create succeeded just as the engine died (Pulumi then reports a pending
+ * create). For those, AZDO_ADOPT_EXISTING=true makes every create look
+ * first, at the cost of the extra call.
  */
 export async function createSubscription(
   inputs: SubscriptionInputs,
@@ -443,17 +447,20 @@ export async function createSubscription(
       return { id: response.body.id, outs: stateFromResource(response.body, desired.organizationUrl, passwordState(password)) };
     } catch (error) {
       if (!(error instanceof AdoRequestError) || !error.outcomeUnknown) throw error;
+      // Wait first: a POST still being processed gets time to land before the lookup.
+      const mayRetry = await client.backOff(attempt, started);
       let existing: SubscriptionResource | undefined;
       try {
         [existing] = await findMatchingSubscriptions(client, desired);
-      } catch {
+      } catch (lookupError) {
+        const how = lookupError instanceof AdoRequestError ? lookupError.what : "failed";
         throw new AdoRequestError({
           ...error,
-          hint: `${error.hint}; the create may have been applied and looking for it failed too: run \`pulumi up\` again with AZDO_ADOPT_EXISTING=true so an existing subscription is adopted, not duplicated`,
+          hint: `${error.hint}; the create may have been applied, and looking for it ${how} too: run \`pulumi up\` again with AZDO_ADOPT_EXISTING=true so an existing subscription is adopted, not duplicated`,
         });
       }
       if (existing) return adopt(existing);
-      if (!(await client.backOff(attempt, started))) {
+      if (!mayRetry) {
         throw new AdoRequestError({ ...error, hint: `${error.hint}; a lookup afterwards found no subscription, so none was left behind` });
       }
     }

@@ -1,9 +1,9 @@
 /**
  * Delegated-permission IDs that Microsoft publishes for Azure DevOps and
- * Microsoft Graph. The offline plan answers scope lookups with them so the
- * plan shows the IDs a real tenant would; real runs read them from the
- * tenant's service principals instead (components/entra/resource-principals.ts)
- * and never import this file.
+ * Microsoft Graph. The offline plan answers scope lookups with them, and the
+ * policy pack uses them to name the scope an ID in an app registration stands
+ * for. The program itself never sends them: real runs read IDs from the
+ * tenant's service principals (resource-principals.ts).
  */
 export const PUBLISHED_AZURE_DEVOPS_SCOPE_IDS: Readonly<Record<string, string>> = {
   user_impersonation: "ee69721e-6c3a-468f-a9ec-302d16a4c599",
