@@ -283,6 +283,13 @@ function crossCheckIntegration(
     if (hooks && !Array.isArray(hooks.events)) problems.push({ path: at("serviceHooks", "events"), message: "is required for preset custom" });
   }
 
+  if (hooks && typeof hooks.repository === "string") {
+    const projects = Array.isArray(hooks.projects) ? hooks.projects : [];
+    if (projects.length !== 1 || typeof projects[0] !== "string" || /[*?[\]{}]/.test(projects[0])) {
+      problems.push({ path: at("serviceHooks", "repository"), message: "is a repository ID, which belongs to one project: list exactly one project name (no globs)" });
+    }
+  }
+
   if (isRecord(item.fields)) {
     const available = new Set<string>(["organizationUrl", "organizationName"]);
     const hasEntra = isCustom ? entra !== undefined : mode.entraApp !== undefined;

@@ -212,6 +212,11 @@ const cases: [string, Record<string, unknown>, string[], string[]?][] = [
     withIntegration({ fields: { "Client Secret": "clientSecret" } }),
     ["integrations[0].fields.Client Secret: takes its value from clientSecret, which this integration does not create"],
   ],
+  [
+    "repository filter across several projects",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, repository: "5febef5a-833d-4e14-b9c0-14cb638f91e6" } }),
+    ["integrations[0].serviceHooks.repository: is a repository ID, which belongs to one project: list exactly one project name (no globs)"],
+  ],
   ["unknown config store kind", { organization: "contoso", integrations: [gitpod], configStore: { kind: "keyVault" } }, ['configStore.kind: unknown kind "keyVault": must be stackOutputs or variableGroup'], []],
   ["variable group without a project", { organization: "contoso", integrations: [gitpod], configStore: { kind: "variableGroup" } }, ["configStore.project: is required"], []],
   ["secret structured config", { organization: "contoso", integrations: [gitpod] }, ["integrations: must not be a secret: keep secret values in their own keys and reference them by name", "integrations: is required: list at least one integration (see README, Config reference)"], ["integrations"]],
