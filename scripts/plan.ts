@@ -1,14 +1,17 @@
 /**
  * The offline plan: `npm run plan [-- --stack <name>] [--json | --markdown] [--now YYYY-MM-DD]`.
  * Evaluates the real program for Pulumi.<stack>.yaml under Pulumi's mock
- * runtime and prints what it would create. Exit codes: 0 planned, 1 the
- * program failed, 2 the stack config is invalid (its problems are printed alone).
+ * runtime, runs the policy pack's rules over what it registered (with
+ * policies/config.<stack>.json), and prints the plan. Exit codes: 0 planned,
+ * 1 the program failed, 2 the stack config is invalid (its problems are
+ * printed alone), 3 planned but a mandatory policy is violated.
  */
 import { parseArgs } from "node:util";
 import * as path from "node:path";
 import { evaluateStack } from "../components/offline/evaluate";
 import { planDocument, renderMarkdown, renderText } from "../components/offline/render";
 import { parseDate } from "../components/config/dates";
+import { loadPolicyConfig, runPolicies } from "../policies/policies";
 
 async function main(): Promise<number> {
   let args;
@@ -59,9 +62,22 @@ async function main(): Promise<number> {
     return message.startsWith("invalid stack config") ? 2 : 1;
   }
 
-  if (args.json) process.stdout.write(`${JSON.stringify(planDocument(evaluation), null, 2)}\n`);
-  else if (args.markdown) process.stdout.write(`${renderMarkdown(evaluation)}\n`);
-  else process.stdout.write(`${renderText(evaluation)}\n`);
+  let findings;
+  try {
+    findings = runPolicies(evaluation.recorded, loadPolicyConfig(args.stack!), now ?? new Date());
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+
+  if (args.json) process.stdout.write(`${JSON.stringify(planDocument(evaluation, findings), null, 2)}\n`);
+  else if (args.markdown) process.stdout.write(`${renderMarkdown(evaluation, findings)}\n`);
+  else process.stdout.write(`${renderText(evaluation, findings)}\n`);
+  const mandatory = findings.filter((f) => f.enforcement === "mandatory");
+  if (mandatory.length > 0) {
+    process.stderr.write(`${mandatory.length} mandatory policy violation${mandatory.length === 1 ? "" : "s"}: see "policies" above\n`);
+    return 3;
+  }
   return 0;
 }
 

@@ -78,6 +78,32 @@ describe("npm run plan", () => {
     );
   });
 
+  it("lists policy findings and exits 3 on a mandatory violation", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+    const file = path.join(dir, "Pulumi.broad.yaml");
+    writeFileSync(
+      file,
+      [
+        "config:",
+        "  ado-integrations:organization: contoso",
+        "  ado-integrations:integrations:",
+        "    - name: gitpod",
+        "      preset: gitpod",
+        "      entraApp:",
+        "        redirectUris: [https://gitpod.example.com/auth/azure-devops/callback]",
+        "        scopes: [vso.code_write, vso.profile, vso.code_full]",
+      ].join("\n"),
+    );
+    // The prod policy config makes every policy mandatory.
+    const r = plan("--stack", "prod", "--stack-file", file);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/policies:\n  x \[mandatory\] ado-scopes-within-preset on gitpod-app: .*vso\.code_full/);
+    expect(r.stderr).toMatch(/^\d+ mandatory policy violations?: see "policies" above\n$/);
+    const clean = plan("--stack", "prod", "--stack-file", path.join(root, "examples", "gitpod.yaml"));
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("policies: all passed");
+  });
+
   it("rejects a missing stack with one line", () => {
     const r = plan("--stack", "nope");
     expect(r.code).toBe(1);

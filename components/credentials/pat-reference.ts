@@ -52,6 +52,7 @@ export class PatReference extends pulumi.ComponentResource {
         scopes: [...p.scopes],
         neededScopes: [...p.neededScopes],
         allOrganizations: p.allOrganizations,
+        expiryWarningDays: p.expiryWarningDays,
         owner: p.owner,
       },
       opts,

@@ -142,8 +142,8 @@ export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] 
   const warnings = (doc.warnings as string[]) ?? [];
   out.push(warnings.length ? "warnings:" : "warnings: none");
   for (const w of warnings) out.push(`  ! ${w}`);
+  out.push(policies.length ? "policies:" : "policies: all passed");
   if (policies.length) {
-    out.push("policies:");
     for (const p of policies) out.push(`  ${p.enforcement === "mandatory" ? "x" : "!"} [${p.enforcement}] ${p.policy} on ${p.resource}: ${p.message}`);
   }
   out.push("");
@@ -192,7 +192,11 @@ export function renderMarkdown(e: Evaluation, policies: readonly PlanPolicyResul
   out.push("", ...graph, "");
   const warnings = (doc.warnings as string[]) ?? [];
   if (warnings.length) out.push("**Warnings**", "", ...warnings.map((w) => `- ${w}`), "");
-  if (policies.length) out.push("**Policy findings**", "", ...policies.map((p) => `- ${p.enforcement}: \`${p.policy}\` on \`${p.resource}\`: ${p.message}`), "");
+  out.push(
+    ...(policies.length
+      ? ["**Policy findings**", "", ...policies.map((p) => `- ${p.enforcement}: \`${p.policy}\` on \`${p.resource}\`: ${p.message}`), ""]
+      : ["Policies: all passed.", ""]),
+  );
   out.push("Secrets are shown nowhere in this plan; their fields are listed by name only.");
   return out.join("\n");
 }

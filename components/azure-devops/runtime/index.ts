@@ -2,8 +2,10 @@
 // ../service-hook-subscription.ts) and program-side code imports directly.
 export * from "./auth";
 export * from "./client";
+export * from "./entitlements";
 export * from "./errors";
 export * from "./events";
 export * from "./org-url";
 export * from "./projects";
 export * from "./subscriptions";
+export * from "./variable-groups";

@@ -1,0 +1,450 @@
+import { randomBytes } from "node:crypto";
+import { AdoClient, isGone } from "./client";
+import { AdoRequestError } from "./errors";
+import { normalizeOrganizationUrl } from "./org-url";
+import { type ClientFactory, hashPassword } from "./subscriptions";
+
+/** The only variable group type this project writes (no Key Vault link). */
+export const VARIABLE_GROUP_TYPE = "Vsts";
+
+/** One variable as the caller declares it. */
+export interface VariableInput {
+  readonly value: string;
+  readonly isSecret: boolean;
+}
+
+/**
+ * Inputs of a VariableGroup as the provider receives them (secrets already
+ * unwrapped by the engine). Secret values live only here, never in outputs.
+ */
+export interface VariableGroupInputs {
+  /** Organization URL or name. Defaults to AZDO_ORG_SERVICE_URL. */
+  readonly organizationUrl?: string;
+  /** Project id (GUID) the group belongs to. */
+  readonly projectId: string;
+  /** That project's name, for the project reference. */
+  readonly projectName: string;
+  /** Group name, unique in the project (the service compares it case-insensitively). */
+  readonly name: string;
+  /** Defaults to "". */
+  readonly description?: string;
+  /** Variables by name. */
+  readonly variables: Readonly<Record<string, VariableInput>>;
+}
+
+/** A variable as state keeps it: a secret has no value, a plain one keeps it so drift can be shown. */
+export interface VariableState {
+  readonly isSecret: boolean;
+  /** Absent for a secret. */
+  readonly value?: string;
+}
+
+/** Another project the group is shared with; kept on every PUT so this resource never unshares it. */
+export interface SharedProjectReference {
+  readonly projectId: string;
+  readonly projectName: string;
+  /** The group's name in that project. */
+  readonly name: string;
+  readonly description: string;
+}
+
+/** The comparable, normalized shape shared by desired inputs and live state. */
+export interface VariableGroupFields {
+  readonly organizationUrl: string;
+  /** Lower case. */
+  readonly projectId: string;
+  readonly projectName: string;
+  readonly name: string;
+  readonly description: string;
+  /** Sorted by name. */
+  readonly variables: Record<string, VariableState>;
+}
+
+/**
+ * Outputs stored in state: every field `diff` needs, and a salted hash per
+ * secret variable (never the value, which the service never shows back).
+ */
+export interface VariableGroupState extends VariableGroupFields {
+  /** sha256 of salt, name and value per secret variable, hex; "" when unknown. */
+  readonly secretHashes: Record<string, string>;
+  /** Random salt for secretHashes, hex. */
+  readonly secretSalt: string;
+  /** Other projects' references, as last read. */
+  readonly sharedWith: SharedProjectReference[];
+  /** The service's modifiedOn for the version this state describes. */
+  readonly modifiedOn: string;
+}
+
+/** A variable group as the REST API returns it (the fields used here). */
+export interface VariableGroupResource {
+  readonly id: number;
+  readonly name: string;
+  readonly description?: string;
+  readonly type?: string;
+  readonly modifiedOn?: string;
+  readonly variables?: Record<string, { value?: string | null; isSecret?: boolean; isReadOnly?: boolean } | null>;
+  readonly variableGroupProjectReferences?: {
+    readonly name?: string;
+    readonly description?: string;
+    readonly projectReference?: { readonly id?: string; readonly name?: string };
+  }[];
+}
+
+/** What `diffVariableGroup` reports. */
+export interface VariableGroupDiff {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  /** Every field that differs (`variables.<name>` per variable), for tests and messages; never a value. */
+  readonly changed: string[];
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+function resolveOrganization(value: unknown, env: NodeJS.ProcessEnv): string {
+  const raw = text(value) || env.AZDO_ORG_SERVICE_URL || "";
+  if (raw === "") {
+    throw new Error("organizationUrl is not set and AZDO_ORG_SERVICE_URL is empty: set one to https://dev.azure.com/<organization>");
+  }
+  return normalizeOrganizationUrl(raw);
+}
+
+function sorted<T>(entries: Iterable<[string, T]>): Record<string, T> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Salted hash of one secret variable; the name is mixed in so equal values in two variables hash apart. */
+export function hashSecretVariable(name: string, value: string, salt: string): string {
+  return hashPassword(`${name}\u0000${value}`, salt);
+}
+
+function secretHashes(inputs: VariableGroupInputs, salt: string): Record<string, string> {
+  const hashes: [string, string][] = [];
+  for (const [name, variable] of Object.entries(inputs.variables ?? {})) {
+    if (variable?.isSecret === true) hashes.push([name, hashSecretVariable(name, text(variable.value), salt)]);
+  }
+  return sorted(hashes);
+}
+
+/**
+ * The normalized fields of desired inputs, without validation (diff runs in
+ * preview, where a value may still be unknown).
+ */
+export function variableGroupFieldsFromInputs(inputs: VariableGroupInputs, env: NodeJS.ProcessEnv = process.env): VariableGroupFields {
+  let organizationUrl: string;
+  try {
+    organizationUrl = resolveOrganization(inputs.organizationUrl, env);
+  } catch {
+    // Unknown or invalid: compare the raw value so a difference still shows.
+    organizationUrl = text(inputs.organizationUrl);
+  }
+  const variables = Object.entries(inputs.variables ?? {}).map(([name, variable]): [string, VariableState] =>
+    variable?.isSecret === true ? [name, { isSecret: true }] : [name, { isSecret: false, value: text(variable?.value) }],
+  );
+  return {
+    organizationUrl,
+    projectId: text(inputs.projectId).toLowerCase(),
+    projectName: text(inputs.projectName),
+    name: text(inputs.name),
+    description: text(inputs.description),
+    variables: sorted(variables),
+  };
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * Checks desired inputs and returns one line per problem, each naming the
+ * input. Lines name variables but never contain a value.
+ */
+export function validateVariableGroupInputs(inputs: VariableGroupInputs): string[] {
+  const problems: string[] = [];
+  if (!GUID.test(text(inputs.projectId))) problems.push("projectId: must be a project id (GUID), not a name");
+  if (text(inputs.projectName).trim() === "") problems.push("projectName: must name the project");
+  const name = text(inputs.name);
+  if (name.trim() === "" || name !== name.trim()) problems.push("name: must be non-empty without leading or trailing spaces");
+  if (inputs.description !== undefined && typeof inputs.description !== "string") problems.push("description: must be a string");
+  if (typeof inputs.variables !== "object" || inputs.variables === null || Array.isArray(inputs.variables)) {
+    problems.push("variables: must be an object of { value, isSecret } by variable name");
+    return problems;
+  }
+  for (const [variableName, variable] of Object.entries(inputs.variables)) {
+    if (variableName.trim() === "" || variableName !== variableName.trim()) {
+      problems.push(`variables: "${variableName}" is not a usable variable name (empty, or leading or trailing spaces)`);
+    }
+    if (typeof variable?.value !== "string") problems.push(`variables.${variableName}.value: must be a string`);
+    if (typeof variable?.isSecret !== "boolean") problems.push(`variables.${variableName}.isSecret: must be true or false`);
+  }
+  return problems;
+}
+
+function requireValid(inputs: VariableGroupInputs): void {
+  const problems = validateVariableGroupInputs(inputs);
+  if (problems.length > 0) {
+    throw new Error(`invalid variable group:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+/**
+ * The VariableGroupParameters body for POST and PUT, built field by field
+ * (never from spread inputs). Secret values are always sent: sending null
+ * would keep whatever the service holds, which may not be what is desired.
+ */
+export function variableGroupBody(inputs: VariableGroupInputs, desired: VariableGroupFields, sharedWith: readonly SharedProjectReference[] = []): Record<string, unknown> {
+  const variables: Record<string, { value: string; isSecret?: boolean }> = {};
+  for (const [name, variable] of Object.entries(inputs.variables)) {
+    variables[name] = variable.isSecret ? { value: variable.value, isSecret: true } : { value: variable.value };
+  }
+  return {
+    name: desired.name,
+    description: desired.description,
+    type: VARIABLE_GROUP_TYPE,
+    variables,
+    variableGroupProjectReferences: [
+      { name: desired.name, description: desired.description, projectReference: { id: desired.projectId, name: desired.projectName } },
+      ...sharedWith.map((r) => ({ name: r.name, description: r.description, projectReference: { id: r.projectId, name: r.projectName } })),
+    ],
+  };
+}
+
+function ownReference(resource: VariableGroupResource, projectId: string): NonNullable<VariableGroupResource["variableGroupProjectReferences"]>[number] | undefined {
+  return (resource.variableGroupProjectReferences ?? []).find((r) => text(r.projectReference?.id).toLowerCase() === projectId);
+}
+
+/**
+ * Live state from a group the service returned. Secret values come back as
+ * null: a secret keeps its known hash only while it is still secret.
+ */
+function stateFromResource(
+  resource: VariableGroupResource,
+  organizationUrl: string,
+  projectId: string,
+  hashes: Pick<VariableGroupState, "secretHashes" | "secretSalt">,
+): VariableGroupState {
+  const variables: [string, VariableState][] = [];
+  const liveHashes: [string, string][] = [];
+  for (const [name, variable] of Object.entries(resource.variables ?? {})) {
+    if (variable?.isSecret === true) {
+      variables.push([name, { isSecret: true }]);
+      liveHashes.push([name, hashes.secretHashes[name] ?? ""]);
+    } else {
+      variables.push([name, { isSecret: false, value: text(variable?.value) }]);
+    }
+  }
+  const references = resource.variableGroupProjectReferences ?? [];
+  return {
+    organizationUrl,
+    projectId,
+    projectName: text(ownReference(resource, projectId)?.projectReference?.name),
+    name: text(resource.name),
+    description: text(resource.description),
+    variables: sorted(variables),
+    secretHashes: sorted(liveHashes),
+    secretSalt: liveHashes.length > 0 ? hashes.secretSalt : "",
+    sharedWith: references
+      .filter((r) => text(r.projectReference?.id).toLowerCase() !== projectId)
+      .map((r) => ({ projectId: text(r.projectReference?.id).toLowerCase(), projectName: text(r.projectReference?.name), name: text(r.name), description: text(r.description) })),
+    modifiedOn: text(resource.modifiedOn),
+  };
+}
+
+/**
+ * Compares stored state (after refresh: what `read` returned) with desired
+ * inputs. A secret that reads back as null is not a change; a new secret
+ * value is caught through its salted hash; a variable edited, added, removed
+ * or made (non-)secret by hand is. The project name is only a label (the
+ * service keys on the id), so it never counts.
+ */
+export function diffVariableGroup(olds: Partial<VariableGroupState>, news: VariableGroupInputs, env: NodeJS.ProcessEnv = process.env): VariableGroupDiff {
+  const desired = variableGroupFieldsFromInputs(news, env);
+  const replaces: string[] = [];
+  const changed: string[] = [];
+  if (desired.organizationUrl !== (olds.organizationUrl ?? "")) replaces.push("organizationUrl");
+  if (desired.projectId !== (olds.projectId ?? "").toLowerCase()) replaces.push("projectId");
+  if (desired.name !== (olds.name ?? "")) changed.push("name");
+  if (desired.description !== (olds.description ?? "")) changed.push("description");
+  const live = olds.variables ?? {};
+  const hashes = olds.secretHashes ?? {};
+  const names = [...new Set([...Object.keys(desired.variables), ...Object.keys(live)])].sort();
+  for (const name of names) {
+    const want = desired.variables[name];
+    const have = live[name];
+    if (want === undefined || have === undefined || want.isSecret !== have.isSecret) {
+      changed.push(`variables.${name}`);
+    } else if (want.isSecret) {
+      const known = hashes[name] ?? "";
+      if (known === "" || hashSecretVariable(name, text(news.variables?.[name]?.value), olds.secretSalt ?? "") !== known) changed.push(`variables.${name}`);
+    } else if (want.value !== (have.value ?? "")) {
+      changed.push(`variables.${name}`);
+    }
+  }
+  return { changes: replaces.length > 0 || changed.length > 0, replaces, changed: [...replaces, ...changed] };
+}
+
+/**
+ * The group with this name in the project (the service compares names
+ * case-insensitively), lowest id first, through the name-filtered list of the
+ * project: one call. The service treats `*` in the filter as a wildcard, so
+ * the exact match is decided here.
+ */
+export async function findVariableGroup(client: AdoClient, projectId: string, name: string): Promise<VariableGroupResource | undefined> {
+  const response = await client.request<{ value?: VariableGroupResource[] }>("GET", `${encodeURIComponent(projectId)}/_apis/distributedtask/variablegroups`, {
+    query: { groupName: name },
+  });
+  return (response.body?.value ?? [])
+    .filter((g) => text(g.name).toLowerCase() === name.toLowerCase() && ownReference(g, projectId.toLowerCase()) !== undefined)
+    .sort((a, b) => a.id - b.id)[0];
+}
+
+const environmentClient: ClientFactory = (organizationUrl) => new AdoClient({ organizationUrl });
+
+function groupPath(id: string | number): string {
+  return `_apis/distributedtask/variablegroups/${encodeURIComponent(String(id))}`;
+}
+
+function freshHashes(inputs: VariableGroupInputs): Pick<VariableGroupState, "secretHashes" | "secretSalt"> {
+  const salt = randomBytes(16).toString("hex");
+  return { secretHashes: secretHashes(inputs, salt), secretSalt: salt };
+}
+
+async function replaceGroup(
+  client: AdoClient,
+  id: string | number,
+  inputs: VariableGroupInputs,
+  desired: VariableGroupFields,
+  sharedWith: readonly SharedProjectReference[],
+): Promise<VariableGroupState> {
+  const response = await client.request<VariableGroupResource>("PUT", groupPath(id), { body: variableGroupBody(inputs, desired, sharedWith) });
+  return stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs));
+}
+
+/**
+ * Creates the group, in one call when nothing goes wrong.
+ *
+ * The POST goes out directly. When its outcome is unknown (timeout, reset,
+ * 5xx) create waits a backoff, looks for a group with this name in the
+ * project, adopts it (PUT to the desired state, secrets included) and POSTs
+ * again only when there is none. When the service refuses the POST because
+ * the name is taken (400/409), the group is adopted the same way rather than
+ * failing: names are unique per project, so it is the one this resource is
+ * meant to be. A POST the service says it did not process (429, 503 with
+ * Retry-After) is retried by the client.
+ */
+export async function createVariableGroup(
+  inputs: VariableGroupInputs,
+  env: NodeJS.ProcessEnv = process.env,
+  clientFor: ClientFactory = environmentClient,
+): Promise<{ id: string; outs: VariableGroupState }> {
+  requireValid(inputs);
+  resolveOrganization(inputs.organizationUrl, env);
+  const desired = variableGroupFieldsFromInputs(inputs, env);
+  const client = clientFor(desired.organizationUrl);
+
+  const adopt = async (existing: VariableGroupResource): Promise<{ id: string; outs: VariableGroupState }> => {
+    const others = stateFromResource(existing, desired.organizationUrl, desired.projectId, { secretHashes: {}, secretSalt: "" }).sharedWith;
+    return { id: String(existing.id), outs: await replaceGroup(client, existing.id, inputs, desired, others) };
+  };
+
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await client.request<VariableGroupResource>("POST", "_apis/distributedtask/variablegroups", { body: variableGroupBody(inputs, desired) });
+      return { id: String(response.body.id), outs: stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs)) };
+    } catch (error) {
+      if (!(error instanceof AdoRequestError)) throw error;
+      const nameTaken = error.status === 400 || error.status === 409;
+      if (!error.outcomeUnknown && !nameTaken) throw error;
+      // Wait first after an unknown outcome: a POST still being processed gets time to land.
+      const mayRetry = nameTaken ? false : await client.backOff(attempt, started);
+      let existing: VariableGroupResource | undefined;
+      try {
+        existing = await findVariableGroup(client, desired.projectId, desired.name);
+      } catch (lookupError) {
+        const how = lookupError instanceof AdoRequestError ? lookupError.what : "failed";
+        throw new AdoRequestError({
+          ...error,
+          hint: `${error.hint}; looking for a variable group named "${desired.name}" in project ${desired.projectId} ${how} too: run \`pulumi up\` again, and an existing group of that name will be adopted, not duplicated`,
+        });
+      }
+      if (existing) return adopt(existing);
+      // A refusal with no group of that name behind it is a real input error.
+      if (nameTaken) throw error;
+      if (!mayRetry) {
+        throw new AdoRequestError({ ...error, hint: `${error.hint}; a lookup afterwards found no variable group named "${desired.name}", so none was left behind` });
+      }
+    }
+  }
+}
+
+/**
+ * Reads live state; an empty id means the group was deleted out of band (or
+ * no longer belongs to the project). When the service's modifiedOn moved
+ * since this state was written, someone edited the group by hand and may have
+ * replaced a secret the service never shows: the secret hashes are dropped so
+ * the next update sends every secret again.
+ */
+export async function readVariableGroup(
+  id: string,
+  props: Partial<VariableGroupState> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  clientFor: ClientFactory = environmentClient,
+): Promise<{ id: string; props?: VariableGroupState }> {
+  const organizationUrl = resolveOrganization(props?.organizationUrl, env);
+  const projectId = text(props?.projectId).toLowerCase();
+  if (!GUID.test(projectId)) {
+    throw new Error(`variable group ${id}: its state has no projectId, so it cannot be read; import it again with \`pulumi import\``);
+  }
+  const client = clientFor(organizationUrl);
+  let resource: VariableGroupResource | undefined;
+  try {
+    resource = (await client.request<VariableGroupResource | undefined>("GET", `${encodeURIComponent(projectId)}/${groupPath(id)}`)).body;
+  } catch (error) {
+    if (isGone(error)) return { id: "" };
+    throw error;
+  }
+  // The service may answer an unknown id with an empty body instead of a 404.
+  if (!resource || typeof resource.id !== "number" || ownReference(resource, projectId) === undefined) return { id: "" };
+  const untouched = props?.modifiedOn !== undefined && props.modifiedOn !== "" && text(resource.modifiedOn) === props.modifiedOn;
+  const hashes = untouched ? { secretHashes: props?.secretHashes ?? {}, secretSalt: props?.secretSalt ?? "" } : { secretHashes: {}, secretSalt: "" };
+  return { id: String(resource.id), props: stateFromResource(resource, organizationUrl, projectId, hashes) };
+}
+
+/** Brings the group to the desired state with one PUT, secrets included, keeping other projects' references. */
+export async function updateVariableGroup(
+  id: string,
+  olds: Partial<VariableGroupState>,
+  news: VariableGroupInputs,
+  env: NodeJS.ProcessEnv = process.env,
+  clientFor: ClientFactory = environmentClient,
+): Promise<{ outs: VariableGroupState }> {
+  requireValid(news);
+  resolveOrganization(news.organizationUrl, env);
+  const desired = variableGroupFieldsFromInputs(news, env);
+  try {
+    return { outs: await replaceGroup(clientFor(desired.organizationUrl), id, news, desired, olds.sharedWith ?? []) };
+  } catch (error) {
+    if (isGone(error)) {
+      throw new Error(`variable group ${id} no longer exists in Azure DevOps: run \`pulumi refresh\` so the next \`pulumi up\` recreates it`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Removes the group from its project; the service deletes it once no
+ * project references it. One that is already gone counts as deleted.
+ */
+export async function deleteVariableGroup(
+  id: string,
+  props: Partial<VariableGroupState> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  clientFor: ClientFactory = environmentClient,
+): Promise<void> {
+  const client = clientFor(resolveOrganization(props?.organizationUrl, env));
+  try {
+    await client.request("DELETE", groupPath(id), { query: { projectIds: text(props?.projectId).toLowerCase() || undefined } });
+  } catch (error) {
+    if (!isGone(error)) throw error;
+  }
+}
