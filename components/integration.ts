@@ -4,6 +4,8 @@ import type { IntegrationModel } from "./config/model";
 import type { StoreEntry } from "./config-store";
 import { EntraApp } from "./entra/app";
 import type { ResourcePrincipals } from "./entra/resource-principals";
+import { projectsOf, selectProjects } from "./azure-devops/lookups";
+import { ServicePrincipalEntitlement } from "./azure-devops/service-principal-entitlement";
 import { PatReference } from "./credentials/pat-reference";
 import { SECRET_SOURCES, type FieldSource } from "./presets/types";
 import { ServiceHooks } from "./service-hooks";
@@ -35,6 +37,8 @@ export class Integration extends pulumi.ComponentResource {
   readonly serviceHooks?: ServiceHooks;
   /** The PAT reference, when the tool is given a PAT. */
   readonly pat?: PatReference;
+  /** The app's service principal in the Azure DevOps organization, when the tool signs in as it. */
+  readonly entitlement?: ServicePrincipalEntitlement;
   /** The tool's form fields with their values, in the form's order. */
   readonly entries: readonly StoreEntry[];
 
@@ -76,6 +80,26 @@ export class Integration extends pulumi.ComponentResource {
         issuer: this.entraApp.issuer,
       });
       if (e.redirectUris.length > 0) values.redirectUri = pulumi.output(e.redirectUris[0]!);
+    }
+
+    if (m.servicePrincipal) {
+      if (!this.entraApp) throw new Error(`Integration ${name}: servicePrincipal needs an Entra app to add to the organization`);
+      const sp = m.servicePrincipal;
+      // Selectors were checked before any resource was registered (stack.ts).
+      const projects =
+        sp.projects.length > 0
+          ? pulumi.output(projectsOf(args.organizationUrl).then((all) => selectProjects(all, sp.projects).map((p) => ({ projectId: p.id, group: sp.group }))))
+          : pulumi.output([]);
+      this.entitlement = new ServicePrincipalEntitlement(
+        `${name}-entitlement`,
+        {
+          organizationUrl: args.organizationUrl,
+          servicePrincipalObjectId: this.entraApp.servicePrincipalObjectId,
+          accessLevel: sp.accessLevel,
+          projects,
+        },
+        { parent: this },
+      );
     }
 
     if (m.serviceHooks) {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { projectsOf, ProjectSelectionError, selectProjects } from "./azure-devops/lookups";
 import { ConfigError, type StackConfig } from "./config";
 import { writeStackOutputs, type StoredKey, type StoreOutputs } from "./config-store";
+import { VariableGroupStore } from "./config-store/variable-group";
 import { ResourcePrincipals } from "./entra/resource-principals";
 import { Integration } from "./integration";
 
@@ -10,9 +11,11 @@ export interface StackOutputs {
   /** `https://dev.azure.com/<org>`. */
   readonly organizationUrl: string;
   /** Per integration: what was created, and where its form values were written. */
-  readonly integrations: Record<string, pulumi.Output<unknown>>;
-  /** Form values by integration and label (the stackOutputs store). */
+  readonly integrations: Record<string, Record<string, unknown>>;
+  /** Form values by integration and label; always exported, secrets as Pulumi secrets. */
   readonly fields: StoreOutputs;
+  /** The configured store and, for a variable group, its ID. */
+  readonly configStore: Record<string, unknown>;
   /** Where each form value was written. */
   readonly configStoreKeys: StoredKey[];
   /** Warnings found while planning (PAT expiry, broad scopes). */
@@ -36,7 +39,7 @@ export async function buildStack(config: StackConfig, now: Date = new Date()): P
         })
       : undefined;
 
-  const integrations: Record<string, pulumi.Output<unknown>> = {};
+  const integrations: Record<string, Record<string, unknown>> = {};
   const entries = [];
   for (const model of config.integrations) {
     const integration = new Integration(model.name, {
@@ -48,7 +51,8 @@ export async function buildStack(config: StackConfig, now: Date = new Date()): P
       now,
     });
     entries.push(...integration.entries);
-    integrations[model.name] = pulumi.output({
+    // Plain objects with Output leaves: one unknown value (in preview) does not hide the rest.
+    integrations[model.name] = {
       preset: model.preset,
       mode: model.mode,
       ...(integration.entraApp && {
@@ -65,18 +69,36 @@ export async function buildStack(config: StackConfig, now: Date = new Date()): P
         },
       }),
       ...(integration.serviceHooks && { serviceHooks: { subscriptionIds: integration.serviceHooks.subscriptionIds } }),
+      ...(integration.entitlement && {
+        servicePrincipal: { entitlementId: integration.entitlement.id, accountLicenseType: integration.entitlement.accountLicenseType },
+      }),
       ...(integration.pat && {
         pat: { source: integration.pat.source, expiresOn: integration.pat.expiresOn, daysLeft: integration.pat.daysLeft, scopes: integration.pat.scopes },
       }),
-    });
+    };
   }
 
   const store = writeStackOutputs(entries);
+  let configStore: Record<string, unknown> = { kind: "stackOutputs" };
+  let configStoreKeys = store.keys;
+  if (config.configStore.kind === "variableGroup") {
+    const vg = config.configStore;
+    const group = new VariableGroupStore("config-store", {
+      organizationUrl: config.organizationUrl,
+      project: vg.project,
+      groupName: vg.name,
+      description: vg.description,
+      entries,
+    });
+    configStore = { kind: "variableGroup", project: vg.project, name: vg.name, groupId: group.groupId };
+    configStoreKeys = [...group.keys];
+  }
   return {
     organizationUrl: config.organizationUrl,
     integrations,
     fields: store.outputs,
-    configStoreKeys: store.keys,
+    configStore,
+    configStoreKeys,
     warnings: config.warnings,
   };
 }

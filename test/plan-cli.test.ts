@@ -97,7 +97,7 @@ describe("npm run plan", () => {
     // The prod policy config makes every policy mandatory.
     const r = plan("--stack", "prod", "--stack-file", file);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/policies:\n  x \[mandatory\] ado-scopes-within-preset on gitpod-app: .*vso\.code_full/);
+    expect(r.stdout).toMatch(/policies:\n {2}x \[mandatory\] ado-scopes-within-preset on gitpod-app: .*vso\.code_full/);
     expect(r.stderr).toMatch(/^\d+ mandatory policy violations?: see "policies" above\n$/);
     const clean = plan("--stack", "prod", "--stack-file", path.join(root, "examples", "gitpod.yaml"));
     expect(clean.code).toBe(0);

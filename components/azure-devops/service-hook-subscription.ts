@@ -2,7 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EventFilterName, EventType, MessagesToSend, ResourceDetailsToSend } from "./runtime/events";
 import type { SubscriptionInputs, SubscriptionState, SubscriptionStatus } from "./runtime/subscriptions";
 
-/** Loads the shared REST runtime at call time (provider methods are serialized into state; imports cannot go there). */
+/**
+ * Loads the shared REST runtime at call time (provider methods are serialized
+ * into state; imports cannot go there). Kept as a local function in each
+ * provider module, not shared: an imported helper drags module-interop
+ * wrappers into every resource's serialized provider (3,108 bytes instead of
+ * about 2,330, measured). Same cache key everywhere, so a process loads the
+ * runtime once.
+ */
 function runtime(): typeof import("./runtime/index") {
   const g = globalThis as { __adoIntegrationsRuntime?: typeof import("./runtime/index") };
   if (!g.__adoIntegrationsRuntime) {

@@ -3,8 +3,11 @@ import type { AccessLevelName, EntitlementInputs, EntitlementProject, Entitlemen
 
 /**
  * Loads the shared REST runtime at call time (provider methods are serialized
- * into state; imports cannot go there). Same cache key as the loader in
- * service-hook-subscription.ts, so a process loads the runtime once.
+ * into state; imports cannot go there). Kept as a local function in each
+ * provider module, not shared: an imported helper drags module-interop
+ * wrappers into every resource's serialized provider (3,108 bytes instead of
+ * about 2,330, measured). Same cache key everywhere, so a process loads the
+ * runtime once.
  */
 function runtime(): typeof import("./runtime/index") {
   const g = globalThis as { __adoIntegrationsRuntime?: typeof import("./runtime/index") };

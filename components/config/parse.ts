@@ -281,6 +281,9 @@ function crossCheckIntegration(
       problems.push({ path: at("entraApp", "scopes"), message: "is required for preset custom: list the delegated scopes the tool needs" });
     }
     if (hooks && !Array.isArray(hooks.events)) problems.push({ path: at("serviceHooks", "events"), message: "is required for preset custom" });
+    if (item.servicePrincipal !== undefined && !entra) {
+      problems.push({ path: at("servicePrincipal"), message: "needs an entraApp block: the app's service principal is what joins the organization" });
+    }
   }
 
   if (hooks && typeof hooks.repository === "string") {

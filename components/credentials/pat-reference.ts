@@ -117,7 +117,10 @@ export function describePatSource(source: PatModel["source"]): string {
  */
 export async function testPatConnection(organizationUrl: string, pat: string, source: string): Promise<void> {
   const client = new AdoClient({ organizationUrl, auth: patAuth(pat, source) });
-  const res = await client.request<{ authenticatedUser?: { id?: string; descriptor?: string } }>("GET", "_apis/connectionData");
+  const res = await client.request<{ authenticatedUser?: { id?: string; descriptor?: string } }>("GET", "_apis/connectionData", {
+    // connectionData exists only in a preview version; 7.1 without it is answered with a 400.
+    apiVersion: "7.1-preview.1",
+  });
   // A rejected PAT is a 401 or a 203 sign-in page, which the client raises as AdoAuthError; an
   // answer without an authenticated user means the token was not taken as anyone.
   if (!res.body?.authenticatedUser?.id) {

@@ -9,6 +9,9 @@ import { offlineProjects } from "./projects";
 /** Shown in place of every secret value. */
 export const SECRET_MARK = "[secret]";
 
+/** Shown for a value only the real deployment knows. */
+export const UNKNOWN_MARK = "[known after deployment]";
+
 /** One resource the program registered. */
 export interface PlannedResource {
   /** Pulumi type token. */
@@ -178,9 +181,10 @@ export function redact(value: unknown): unknown {
 /** Resolves Outputs anywhere in a value; secret Outputs become [secret]. */
 export async function resolveDeep(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    const o = value as unknown as { isSecret: Promise<boolean>; promise(): Promise<unknown> };
-    const [secret, inner] = await Promise.all([o.isSecret, o.promise()]);
-    return secret ? SECRET_MARK : resolveDeep(inner);
+    const o = value as unknown as { isSecret: Promise<boolean>; isKnown: Promise<boolean>; promise(): Promise<unknown> };
+    const [secret, known, inner] = await Promise.all([o.isSecret, o.isKnown, o.promise()]);
+    if (secret) return SECRET_MARK;
+    return known ? resolveDeep(inner) : UNKNOWN_MARK;
   }
   if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
   if (value && typeof value === "object" && !(value instanceof pulumi.Resource)) {

@@ -82,7 +82,19 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         if (type.startsWith("pulumi-nodejs:dynamic/")) {
           // A dynamic resource's outputs echo its inputs; the provider code itself stays out of the plan.
           const { __provider: _provider, ...rest } = inputs;
-          return { ...rest, id: stableGuid(`${seed}/id`) };
+          const extra: Record<string, unknown> =
+            type.endsWith(":ServicePrincipalEntitlement")
+              ? {
+                  // The service calls Basic "express".
+                  accountLicenseType: inputs.accessLevel === "basic" ? "express" : inputs.accessLevel,
+                  licenseStatus: "active",
+                  descriptor: `aadsp.${stableGuid(`${seed}/descriptor`)}`,
+                  displayName: name,
+                }
+              : type.endsWith(":ServiceHookSubscription")
+                ? { status: "enabled" }
+                : {};
+          return { ...rest, ...extra, id: type.endsWith(":VariableGroup") ? String(parseInt(stableGuid(seed).slice(0, 4), 16)) : stableGuid(`${seed}/id`) };
         }
         return { ...inputs };
     }

@@ -92,12 +92,40 @@ function keyInputs(r: PlannedResource, projectNames: Readonly<Record<string, str
         `${i.eventType} in project ${projectNames[i.projectId] ?? i.projectId} -> ${i.url} (basic auth user "${i.basicAuthUsername ?? ""}", password ${i.basicAuthPassword === undefined ? "none" : String(i.basicAuthPassword)}${filters.length ? `; filters ${filters.join(", ")}` : ""})`,
       ];
     }
+    case "pulumi-nodejs:dynamic/azure-devops:ServicePrincipalEntitlement": {
+      const projects = ((i.projects ?? []) as { projectId: string; group: string }[]).map((p) => `${projectNames[p.projectId] ?? p.projectId} (${p.group})`);
+      return [`service principal ${i.servicePrincipalObjectId} joins the organization, access level ${i.accessLevel}`, `projects: ${projects.join(", ") || "none"}`];
+    }
+    case "pulumi-nodejs:dynamic/azure-devops:VariableGroup":
+      return [
+        `name: ${i.name} in project ${i.projectName}`,
+        typeof i.variables === "string"
+          ? "variables: listed under each integration above (the map is a secret in state because it holds secret values)"
+          : `variables: ${Object.keys(i.variables ?? {}).join(", ")}`,
+      ];
     default:
       return Object.entries(i)
         .filter(([k]) => !k.startsWith("__"))
         .slice(0, 6)
         .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
   }
+}
+
+/** Where an integration's form values go, one line per key, with the value (secrets as [secret]). */
+function storeLines(e: Evaluation, integration: string, pad: string): string[] {
+  const store = (e.outputs.configStore ?? { kind: "stackOutputs" }) as Record<string, Loose>;
+  const values = ((e.outputs.fields ?? {}) as Record<string, Record<string, unknown>>)[integration] ?? {};
+  const keys = ((e.outputs.configStoreKeys ?? []) as { integration: string; label: string; key: string }[]).filter((k) => k.integration === integration);
+  if (keys.length === 0) return [];
+  const lines =
+    store.kind === "variableGroup"
+      ? [`${pad}config store: variable group ${store.name} in project ${store.project} (also stack output fields.${integration}):`]
+      : [`${pad}config store: stack output fields.${integration}:`];
+  for (const k of keys) {
+    const value = String(values[k.label]);
+    lines.push(store.kind === "variableGroup" ? `${pad}  ${k.key} (${k.label}): ${value}` : `${pad}  ${k.label}: ${value}`);
+  }
+  return lines;
 }
 
 /** The plain-text plan printed by `npm run plan`. */
@@ -124,11 +152,7 @@ export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] 
       out.push("  outputs:");
       for (const [k, v] of outputs) out.push(...indentJson(k, v, "    "));
     }
-    const f = fields[name];
-    if (f) {
-      out.push("  config store (stackOutputs, under fields." + name + "):");
-      for (const [label, value] of Object.entries(f)) out.push(`    ${label}: ${String(value)}`);
-    }
+    out.push(...storeLines(e, name, "  "));
     out.push("");
   }
   if (shared.length) {
@@ -186,7 +210,9 @@ export function renderMarkdown(e: Evaluation, policies: readonly PlanPolicyResul
     out.push(`| ${name} | ${info.preset} (${info.mode}) | ${creates} | ${keys} |`);
     graph.push(`  stack --> ${id(name)}["${name} (${info.preset})"]`);
     for (const [k, n] of kinds) graph.push(`  ${id(name)} --> ${id(name)}_${id(k)}["${n} x ${k}"]`);
-    if (keys) graph.push(`  ${id(name)} --> ${id(name)}_store["${Object.keys(fields[name] ?? {}).length} fields in stackOutputs"]`);
+    const store = (e.outputs.configStore ?? { kind: "stackOutputs" }) as Record<string, Loose>;
+    const where = store.kind === "variableGroup" ? `variable group ${store.name}` : "stack outputs";
+    if (keys) graph.push(`  ${id(name)} --> ${id(name)}_store["${Object.keys(fields[name] ?? {}).length} fields in ${where}"]`);
   }
   graph.push("```");
   out.push("", ...graph, "");

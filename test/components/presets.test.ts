@@ -70,6 +70,12 @@ describe("each preset creates what its tool needs and nothing more", () => {
     expect(sp.requiredResourceAccesses).toEqual([]);
     expect(sp.web).toBeUndefined();
     expect(e.resources.some((r) => r.type.includes("ServiceHookSubscription"))).toBe(false);
+    const entitlement = e.resources.find((r) => r.type === "pulumi-nodejs:dynamic/azure-devops:ServicePrincipalEntitlement")!;
+    expect(entitlement.name).toBe("terrakube-sp-entitlement");
+    expect(entitlement.inputs).toMatchObject({ accessLevel: "basic", projects: [{ projectId: Object.keys(e.projectNames).find((id) => e.projectNames[id] === "infra"), group: "Contributors" }] });
+    // It is the app's own service principal that joins the organization.
+    const appSp = e.recorded.find((r) => r.type === "azuread:index/servicePrincipal:ServicePrincipal" && r.name === "terrakube-sp-sp")!;
+    expect(entitlement.inputs.servicePrincipalObjectId).toBe(appSp.state.objectId);
     for (const name of ["terrakube", "terrakube-sp"]) expect(Object.keys((e.outputs.fields as any)[name])).toEqual(["Client ID", "Client Secret", "Tenant ID"]);
   });
 
@@ -118,5 +124,28 @@ describe("each preset creates what its tool needs and nothing more", () => {
     expect(scopeIds(app(e, "review-bot-app"), ADO_APP)).toEqual([`${ADO["vso.code"]}/Scope`]);
     expect(e.resources.filter((r) => r.type.includes("ServiceHookSubscription"))).toHaveLength(6 * 2);
     expect((e.outputs.fields as any)["review-bot"]["Webhook Password"]).toBe("[secret]");
+  });
+});
+
+describe("the variableGroup store", () => {
+  it("writes every form value as a variable, secret values as secret variables, the map secret in state", async () => {
+    const e = await evaluateStack({ projectDir: root, stack: "prod", now: NOW });
+    const group = e.recorded.find((r) => r.type === "pulumi-nodejs:dynamic/azure-devops:VariableGroup")!;
+    expect(group.inputs).toMatchObject({ name: "ado-integrations-prod", projectName: "platform-api" });
+    const wrapped = group.inputs.variables as Record<string, unknown>;
+    expect(wrapped["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
+    const variables = wrapped.value as Record<string, { value: string; isSecret: boolean }>;
+    const keys = (e.outputs.configStoreKeys as { key: string; secret: boolean; store: string }[]).filter((k) => k.store === "variableGroup");
+    expect(Object.keys(variables).sort()).toEqual(keys.map((k) => k.key).sort());
+    const secrets = Object.entries(variables)
+      .filter(([, v]) => v.isSecret)
+      .map(([k]) => k)
+      .sort();
+    expect(secrets).toEqual(["gitpod.Client_Secret", "spacelift.Personal_access_token", "terrakube.Client_Secret"]);
+    expect(variables["infrakitchen.Azure_Access_Token"]).toEqual({
+      value: "@Microsoft.KeyVault(SecretUri=https://contoso-platform-kv.vault.azure.net/secrets/infrakitchen-pat)",
+      isSecret: false,
+    });
+    expect(variables["spacelift.Webhook_endpoint"]).toEqual({ value: "https://contoso.app.spacelift.io/webhooks/azure_devops/01hzx3k7p4", isSecret: false });
   });
 });

@@ -8,7 +8,9 @@ import { NOW } from "../helpers";
 
 const root = path.resolve(__dirname, "../..");
 const stacks: [string, string][] = [
-  ["Pulumi.dev.yaml", path.join(root, "Pulumi.dev.yaml")],
+  ...readdirSync(root)
+    .filter((f) => /^Pulumi\.[a-z]+\.yaml$/.test(f))
+    .map((f): [string, string] => [f, path.join(root, f)]),
   ...readdirSync(path.join(root, "examples"))
     .filter((f) => f.endsWith(".yaml"))
     .map((f): [string, string] => [`examples/${f}`, path.join(root, "examples", f)]),

@@ -54,6 +54,33 @@ export interface StoredEntitlement {
   displayName: string;
   accountLicenseType: string;
   dateCreated: string;
+  /** Project group memberships, one per project, as `projectEntitlements` reports them. */
+  projectEntitlements: LoopbackProjectEntitlement[];
+}
+
+/** A principal's membership of one project's group. */
+export interface LoopbackProjectEntitlement {
+  projectId: string;
+  /** `projectReader`, `projectContributor`, `projectAdministrator`, `projectStakeholder` or `custom`. */
+  groupType: string;
+}
+
+/** The group types the entitlement API knows, with the group names the service shows. */
+const PROJECT_GROUP_NAMES: Record<string, string> = {
+  projectStakeholder: "Project Valid Users",
+  projectReader: "Readers",
+  projectContributor: "Contributors",
+  projectAdministrator: "Project Administrators",
+  custom: "Custom",
+};
+
+/** What the service answers for an api-version without `-preview` on a preview resource. */
+function previewRequired(version: string): HttpError {
+  return new HttpError(
+    400,
+    `The requested version "${version}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${version}-preview"`,
+    "VssInvalidPreviewVersionException",
+  );
 }
 
 /** One recorded call. */
@@ -229,6 +256,55 @@ export class LoopbackState {
     this.subscriptions.delete(id);
   }
 
+  /** The stored variable group, or an error naming the id (test helper). */
+  variableGroup(id: number | string): StoredVariableGroup {
+    const found = this.variableGroups.get(Number(id));
+    if (!found) throw new Error(`loopback: no variable group ${id}`);
+    return found;
+  }
+
+  /** Out-of-band edit: someone set (or added) a variable in the portal. */
+  setVariable(groupId: number | string, name: string, variable: { value: string; isSecret?: boolean }): void {
+    const group = this.variableGroup(groupId);
+    group.variables[name] = { value: variable.value, ...(variable.isSecret ? { isSecret: true } : {}) };
+    group.modifiedOn = this.now();
+  }
+
+  /** Out-of-band edit: someone deleted a variable in the portal. */
+  removeVariable(groupId: number | string, name: string): void {
+    const group = this.variableGroup(groupId);
+    if (!(name in group.variables)) throw new Error(`loopback: variable group ${groupId} has no variable ${name}`);
+    delete group.variables[name];
+    group.modifiedOn = this.now();
+  }
+
+  /** Out-of-band delete of a whole variable group. */
+  removeVariableGroup(id: number | string): void {
+    this.variableGroups.delete(this.variableGroup(id).id);
+  }
+
+  /** The stored service principal entitlement, or an error naming the id (test helper). */
+  entitlement(id: string): StoredEntitlement {
+    const found = this.entitlements.get(id);
+    if (!found) throw new Error(`loopback: no entitlement ${id}`);
+    return found;
+  }
+
+  /** Out-of-band edit: an administrator changed the principal's access level. */
+  setEntitlementAccessLevel(id: string, accountLicenseType: string): void {
+    this.entitlement(id).accountLicenseType = accountLicenseType;
+  }
+
+  /** Out-of-band edit: an administrator changed the principal's project group memberships. */
+  setEntitlementProjects(id: string, projectEntitlements: LoopbackProjectEntitlement[]): void {
+    this.entitlement(id).projectEntitlements = projectEntitlements.map((p) => ({ ...p }));
+  }
+
+  /** Out-of-band removal of the principal from the organization. */
+  removeEntitlement(id: string): void {
+    this.entitlements.delete(this.entitlement(id).id);
+  }
+
   /** Creates a subscription as the service would for a POST body; used by the POST route and by tests for hand-made ones. */
   insertSubscription(body: SubscriptionBody): StoredSubscription {
     const id = this.nextId();
@@ -263,6 +339,8 @@ interface SubscriptionBody {
 }
 
 const CONFIDENTIAL_CONSUMER_INPUTS = new Set(["basicAuthPassword"]);
+/** AccessLevel.accountLicenseType values of the entitlement API. */
+const ACCOUNT_LICENSE_TYPES = new Set(["none", "earlyAdopter", "express", "professional", "advanced", "stakeholder"]);
 const SUBSCRIPTION_STATUSES = new Set(["enabled", "onProbation", "disabledByUser", "disabledBySystem", "disabledByInactiveIdentity"]);
 
 /** A reply the router produced. */
@@ -377,7 +455,13 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     accessLevel: { accountLicenseType: e.accountLicenseType, licensingSource: "account", status: "active", licenseDisplayName: e.accountLicenseType },
     dateCreated: e.dateCreated,
     lastAccessedDate: "0001-01-01T00:00:00Z",
-    projectEntitlements: [],
+    projectEntitlements: e.projectEntitlements.map((p) => ({
+      projectRef: { id: p.projectId, name: state.projects.find((x) => x.id === p.projectId)?.name ?? "" },
+      group: { groupType: p.groupType, displayName: PROJECT_GROUP_NAMES[p.groupType] ?? p.groupType },
+      projectPermissionInherited: "notInherited",
+      teamRefs: [],
+      assignmentSource: "unknown",
+    })),
     extensions: [],
     groupAssignments: [],
   });
@@ -460,7 +544,12 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     };
   };
 
-  const route = (method: string, segments: string[], query: Record<string, string>, body: unknown): Reply => {
+  const projectEntitlementInput = (projectId: string | undefined, groupType: string | undefined): LoopbackProjectEntitlement => {
+    if (groupType === undefined || !(groupType in PROJECT_GROUP_NAMES)) throw new HttpError(400, `Unknown group type ${groupType ?? ""}.`, "InvalidAccessException");
+    return { projectId: findProject(projectId ?? "").id, groupType };
+  };
+
+  const route = (method: string, segments: string[], query: Record<string, string>, body: unknown, contentType: string): Reply => {
     // segments: [organization, (project,)? "_apis", ...]
     if (segments[0] !== organization) throw new HttpError(404, `TF400898: organization ${segments[0] ?? ""} not found.`, "OrganizationNotFoundException");
     const apis = segments.indexOf("_apis");
@@ -474,6 +563,8 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     }
 
     if (!pathProject && method === "GET" && rest.join("/") === "connectionData") {
+      // connectionData is a preview resource: the service rejects a bare "7.1".
+      if (!version.includes("-preview")) throw previewRequired(version);
       const user = { id: USER_ID, descriptor: "aad.loopback", providerDisplayName: "Loopback User", isActive: true, properties: {} };
       return {
         status: 200,
@@ -589,17 +680,33 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
       }
       if (method === "DELETE") {
         if (!group) throw missing();
-        state.variableGroups.delete(group.id);
+        // projectIds is required: the group leaves those projects and is deleted once it is in none.
+        const from = query.projectIds?.split(",").map((p) => findProject(p.trim()).id) ?? (pathProject ? [pathProject.id] : undefined);
+        if (from === undefined) throw new HttpError(400, "The projectIds parameter is required.", "ArgumentNullException");
+        group.projectReferences = group.projectReferences.filter((r) => !from.includes(r.projectReference.id));
+        if (group.projectReferences.length === 0) state.variableGroups.delete(group.id);
         return { status: 204 };
       }
     }
 
     if (!pathProject && rest[0] === "serviceprincipalentitlements") {
+      // A preview resource: the service rejects a bare "7.1".
+      if (!version.includes("-preview")) throw previewRequired(version);
       const id = rest[1];
+      const notFound = (): HttpError => new HttpError(404, `VS403283: Could not find user with id ${id ?? ""}.`, "UserEntitlementNotFoundException");
       if (method === "POST" && id === undefined) {
-        const b = (body ?? {}) as { servicePrincipal?: { origin?: string; originId?: string; displayName?: string }; accessLevel?: { accountLicenseType?: string } };
+        const b = (body ?? {}) as {
+          servicePrincipal?: { origin?: string; originId?: string; displayName?: string };
+          accessLevel?: { accountLicenseType?: string };
+          projectEntitlements?: { group?: { groupType?: string }; projectRef?: { id?: string } }[];
+        };
         const originId = b.servicePrincipal?.originId;
         if (!originId) throw new HttpError(400, "servicePrincipal.originId is required.", "InvalidAccessException");
+        const accountLicenseType = b.accessLevel?.accountLicenseType ?? "express";
+        if (!ACCOUNT_LICENSE_TYPES.has(accountLicenseType)) throw new HttpError(400, `Unknown accountLicenseType ${accountLicenseType}.`, "InvalidAccessException");
+        const projectEntitlements = (b.projectEntitlements ?? []).map((p) => projectEntitlementInput(p.projectRef?.id, p.group?.groupType));
+        // One entitlement per principal: adding a principal already in the organization
+        // answers with it unchanged (the conservative reading; the real service is unverified here).
         let stored = [...state.entitlements.values()].find((e) => e.originId === originId);
         if (!stored) {
           stored = {
@@ -607,8 +714,9 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
             originId,
             origin: b.servicePrincipal?.origin ?? "aad",
             displayName: b.servicePrincipal?.displayName ?? originId,
-            accountLicenseType: b.accessLevel?.accountLicenseType ?? "express",
+            accountLicenseType,
             dateCreated: state.now(),
+            projectEntitlements,
           };
           state.entitlements.set(stored.id, stored);
         }
@@ -617,11 +725,50 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
       }
       const found = id === undefined ? undefined : state.entitlements.get(id);
       if (method === "GET" && id !== undefined) {
-        if (!found) throw new HttpError(404, `VS403283: Could not find user with id ${id}.`, "UserEntitlementNotFoundException");
+        if (!found) throw notFound();
         return { status: 200, body: entitlementView(found) };
       }
+      if (method === "PATCH" && id !== undefined) {
+        if (!contentType.startsWith("application/json-patch+json")) {
+          throw new HttpError(
+            400,
+            `The request indicated a Content-Type of "${contentType}" for method type "PATCH" which is not supported. Valid content types for this method are: application/json-patch+json.`,
+            "VssRequestContentTypeNotSupportedException",
+          );
+        }
+        if (!found) throw notFound();
+        if (!Array.isArray(body)) throw new HttpError(400, "The request body must be a JSON patch document (an array of operations).", "InvalidAccessException");
+        // Validate every operation before applying any, as one document is one change.
+        const changes = (body as { op?: string; path?: string; value?: unknown }[]).map((operation) => {
+          const path = operation.path ?? "";
+          if (path === "/accessLevel" && (operation.op === "replace" || operation.op === "add")) {
+            const level = (operation.value ?? {}) as { accountLicenseType?: string };
+            if (!ACCOUNT_LICENSE_TYPES.has(level.accountLicenseType ?? "")) throw new HttpError(400, `Unknown accountLicenseType ${level.accountLicenseType ?? ""}.`, "InvalidAccessException");
+            return (e: StoredEntitlement) => {
+              e.accountLicenseType = level.accountLicenseType!;
+            };
+          }
+          const project = /^\/projectEntitlements\/([0-9a-fA-F-]{36})$/.exec(path)?.[1]?.toLowerCase();
+          if (project !== undefined && operation.op === "add") {
+            const value = (operation.value ?? {}) as { group?: { groupType?: string }; projectRef?: { id?: string } };
+            const membership = projectEntitlementInput(value.projectRef?.id ?? project, value.group?.groupType);
+            return (e: StoredEntitlement) => {
+              e.projectEntitlements = [...e.projectEntitlements.filter((p) => p.projectId !== membership.projectId), membership];
+            };
+          }
+          if (project !== undefined && operation.op === "remove") {
+            return (e: StoredEntitlement) => {
+              e.projectEntitlements = e.projectEntitlements.filter((p) => p.projectId !== project);
+            };
+          }
+          throw new HttpError(400, `The loopback server does not support op "${operation.op ?? ""}" on "${path}".`, "InvalidAccessException");
+        });
+        for (const change of changes) change(found);
+        const operationResults = changes.map(() => ({ isSuccess: true, errors: [], servicePrincipalId: found.id, result: null }));
+        return { status: 200, body: { isSuccess: true, operationResults, servicePrincipalEntitlement: entitlementView(found) } };
+      }
       if (method === "DELETE" && id !== undefined) {
-        if (!found) throw new HttpError(404, `VS403283: Could not find user with id ${id}.`, "UserEntitlementNotFoundException");
+        if (!found) throw notFound();
         state.entitlements.delete(found.id);
         return { status: 204 };
       }
@@ -705,7 +852,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     let result: Reply;
     try {
       if (malformed) throw new HttpError(400, "The request body is not valid JSON.", "InvalidRequestException");
-      result = route(method, url.pathname.split("/").filter((s) => s !== ""), call.query, body);
+      result = route(method, url.pathname.split("/").filter((s) => s !== ""), call.query, body, request.headers["content-type"] ?? "");
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       result = { status: error.status, body: errorBody(error.message, error.typeKey) };

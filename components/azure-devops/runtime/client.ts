@@ -54,6 +54,8 @@ export interface AdoRequestOptions {
   readonly host?: "vsaex";
   /** Marks a POST that only reads (a query), so it is retried like a GET. */
   readonly readOnly?: boolean;
+  /** Body media type. Defaults to application/json; JSON-patch endpoints need application/json-patch+json. */
+  readonly contentType?: string;
 }
 
 /** A successful response. */
@@ -249,7 +251,7 @@ export class AdoClient {
         "X-TFS-FedAuthRedirect": "Suppress",
         "User-Agent": "ado-integrations",
       };
-      if (options.body !== undefined) headers["Content-Type"] = "application/json";
+      if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
 
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.settings.timeoutSeconds * 1000);

@@ -393,7 +393,7 @@ export async function readVariableGroup(
   const organizationUrl = resolveOrganization(props?.organizationUrl, env);
   const projectId = text(props?.projectId).toLowerCase();
   if (!GUID.test(projectId)) {
-    throw new Error(`variable group ${id}: its state has no projectId, so it cannot be read; import it again with \`pulumi import\``);
+    throw new Error(`variable group ${id}: its state has no projectId, so it cannot be read; run \`pulumi state delete <urn>\` and \`pulumi up\`, which adopts the group by name`);
   }
   const client = clientFor(organizationUrl);
   let resource: VariableGroupResource | undefined;

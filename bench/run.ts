@@ -1,0 +1,348 @@
+/**
+ * `npm run bench [-- --repeat 3] [-- --sizes 10,100,1000] [-- --no-prototypes]`
+ *
+ * Scale benchmark for issue 6 (1,000 projects x 4 events from one stack).
+ * Prints one markdown table to stdout (progress goes to stderr) and writes
+ * bench/results.json. Plan cases each run in a fresh child process (peak RSS
+ * is that case's), real program and floor interleaved, median of --repeat
+ * runs. REST cases drive the dynamic provider's methods against the loopback
+ * server in this process. Not part of `npm test`.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import type { FloorTemplate, PlanCaseResult } from "./plan-case";
+import { measureFaultyCreates, measureLifecycle, type FaultyCreateResult, type LifecycleResult } from "./rest";
+import { knownVariants } from "./variants";
+
+const REPO = path.resolve(__dirname, "..");
+/** Operations in flight, as the engine runs resource operations in parallel. */
+const CONCURRENCY = 12;
+/**
+ * Prototypes each plan case is also measured with (see variants.ts). A
+ * prototype that changes the runtime for any program is compared with a floor
+ * given the same change.
+ */
+const PROTOTYPES: { readonly label: string; readonly real: readonly string[]; readonly floor: readonly string[] }[] = [
+  { label: "unseeded-outputs", real: ["unseeded-outputs"], floor: [] },
+  { label: "no-undefined-props", real: ["no-undefined-props"], floor: [] },
+  { label: "no-stack-capture", real: ["no-stack-capture"], floor: ["no-stack-capture"] },
+  { label: "no-undefined-props + no-stack-capture", real: ["no-undefined-props", "no-stack-capture"], floor: ["no-stack-capture"] },
+];
+
+interface Summary {
+  readonly wallMs: number;
+  readonly evalMs: number;
+  readonly maxRssBytes: number;
+  readonly runs: readonly PlanCaseResult[];
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+/** Runs one plan case in a fresh node process and returns what it reported. */
+function runCase(args: string[]): Promise<PlanCaseResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "plan-case.ts"), ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+      if (!line) return reject(new Error(`plan-case ${args.join(" ")} exited ${code} without a result:\n${err.slice(-2000)}`));
+      resolve(JSON.parse(line.slice("BENCH_RESULT ".length)) as PlanCaseResult);
+    });
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function summarize(runs: readonly PlanCaseResult[]): Summary {
+  return {
+    wallMs: median(runs.map((r) => r.wallMs)),
+    evalMs: median(runs.map((r) => r.evalMs)),
+    maxRssBytes: median(runs.map((r) => r.maxRssBytes)),
+    runs,
+  };
+}
+
+interface PlanSize {
+  readonly projects: number;
+  readonly real: Summary;
+  readonly floor: Summary;
+  readonly prototypes: Record<string, { readonly real: Summary; readonly floor: Summary }>;
+  readonly subscriptions: number;
+  readonly resources: { readonly components: number; readonly customs: number };
+  readonly providerBytes: { readonly min: number; readonly max: number };
+  readonly inputBytesPerSubscription: number;
+  readonly inputBytesPerSubscriptionWithoutProvider: number;
+}
+
+async function measurePlan(projects: number, repeat: number, tmp: string, prototypes: boolean): Promise<PlanSize> {
+  // Runs by program and variant list: "real" / "floor" plus the variants, joined.
+  const runs = new Map<string, PlanCaseResult[]>();
+  const record = (key: string, result: PlanCaseResult): void => {
+    runs.set(key, [...(runs.get(key) ?? []), result]);
+  };
+  const floorVariants = [[], ...(prototypes ? PROTOTYPES.map((p) => p.floor) : [])].filter(
+    (v, i, all) => all.findIndex((w) => w.join("+") === v.join("+")) === i,
+  );
+  let templateFile = "";
+  for (let i = 0; i < repeat; i++) {
+    const round = `plan ${fmtInt(projects)} x 4, run ${i + 1}/${repeat}`;
+    log(`${round}: real`);
+    const real = await runCase(["real", String(projects)]);
+    record("real", real);
+    if (!templateFile) {
+      templateFile = path.join(tmp, `template-${projects}.json`);
+      writeFileSync(templateFile, JSON.stringify(real.template satisfies FloorTemplate | undefined));
+    }
+    for (const variants of floorVariants) {
+      log(`${round}: floor ${variants.join(" + ")}`);
+      record(["floor", ...variants].join("+"), await runCase(["floor", templateFile, ...variants]));
+    }
+    for (const p of prototypes ? PROTOTYPES : []) {
+      log(`${round}: real with prototype ${p.label}`);
+      record(["real", ...p.real].join("+"), await runCase(["real", String(projects), ...p.real]));
+    }
+  }
+  const first = runs.get("real")![0]!;
+  const floor = summarize(runs.get("floor")!);
+  return {
+    projects,
+    real: summarize(runs.get("real")!),
+    floor,
+    prototypes: Object.fromEntries(
+      (prototypes ? PROTOTYPES : []).map((p) => [
+        p.label,
+        { real: summarize(runs.get(["real", ...p.real].join("+"))!), floor: summarize(runs.get(["floor", ...p.floor].join("+"))!) },
+      ]),
+    ),
+    subscriptions: first.dynamic,
+    resources: { components: first.components, customs: first.customs },
+    providerBytes: { min: first.providerBytesMin ?? 0, max: first.providerBytesMax ?? 0 },
+    inputBytesPerSubscription: first.inputBytesPerSubscription ?? 0,
+    inputBytesPerSubscriptionWithoutProvider: first.inputBytesPerSubscriptionWithoutProvider ?? 0,
+  };
+}
+
+// ---- formatting ---------------------------------------------------------------
+
+const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms).toLocaleString("en-US")} ms`);
+const fmtMb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024).toLocaleString("en-US")} MB`;
+const fmtRatio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
+/** Ratio of the medians, then the range of run-by-run ratios (real run i over floor run i, taken back to back). */
+const fmtRatios = (real: Summary, floor: Summary, pick: (r: PlanCaseResult) => number): string => {
+  const paired = real.runs.map((r, i) => pick(r) / pick(floor.runs[i] ?? floor.runs[0]!));
+  const range = paired.length > 1 ? ` (runs ${Math.min(...paired).toFixed(2)}-${Math.max(...paired).toFixed(2)})` : "";
+  return `${fmtRatio(median(real.runs.map(pick)), median(floor.runs.map(pick)))}${range}`;
+};
+const fmtInt = (n: number): string => n.toLocaleString("en-US");
+const verdict = (ok: boolean): string => (ok ? "met" : "**missed**");
+
+interface Row {
+  readonly metric: string;
+  readonly cells: readonly string[];
+  readonly target: string;
+  readonly met: string;
+}
+
+function table(sizes: readonly number[], rows: readonly Row[]): string {
+  const header = ["measurement", ...sizes.map((n) => `${fmtInt(n)} x 4`), "target", "met"];
+  const lines = [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`];
+  for (const row of rows) lines.push(`| ${[row.metric, ...row.cells, row.target, row.met].join(" | ")} |`);
+  return lines.join("\n");
+}
+
+function allMet(checks: readonly boolean[]): string {
+  return checks.every(Boolean) ? "met" : `**missed** (${checks.filter((c) => !c).length} of ${checks.length})`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      repeat: { type: "string", default: "3" },
+      sizes: { type: "string", default: "10,100,1000" },
+      "no-prototypes": { type: "boolean", default: false },
+    },
+  });
+  const repeat = Number(values.repeat);
+  const sizes = values.sizes!.split(",").map(Number);
+  const prototypes = !values["no-prototypes"];
+  const started = performance.now();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "ado-bench-"));
+
+  const plans: PlanSize[] = [];
+  const lifecycles: LifecycleResult[] = [];
+  const faulty: FaultyCreateResult[] = [];
+  try {
+    for (const n of sizes) plans.push(await measurePlan(n, repeat, tmp, prototypes));
+    for (const n of sizes) {
+      log(`REST lifecycle ${n} x 4 (${CONCURRENCY} in flight)`);
+      lifecycles.push(await measureLifecycle(n, CONCURRENCY));
+    }
+    const throttled = { kind: "status", status: 429, retryAfter: "0.2" } as const;
+    // A 429 costs nothing on the service, so with 20% of calls refused a create may need a few tries; allow them.
+    const throttleEnv = { AZDO_MAX_RETRIES: "10", AZDO_RETRY_MAX_SECONDS: "60" };
+    log(`REST 400 creates, 20% 429, ${CONCURRENCY} in flight`);
+    faulty.push(
+      await measureFaultyCreates({ scenario: `429 + Retry-After 0.2 s on 20% of calls, ${CONCURRENCY} in flight`, projects: 100, concurrency: CONCURRENCY, share: 0.2, applies: () => true, fault: throttled, env: throttleEnv, seed: 6 }),
+    );
+    log("REST 400 creates, 20% 429, 400 in flight");
+    faulty.push(
+      await measureFaultyCreates({ scenario: "429 + Retry-After 0.2 s on 20% of calls, 400 in flight", projects: 100, concurrency: 400, share: 0.2, applies: () => true, fault: throttled, env: throttleEnv, seed: 7 }),
+    );
+    log("REST 400 creates, 10% of POSTs answered 500 after being applied");
+    faulty.push(
+      await measureFaultyCreates({
+        scenario: `500 after the POST was applied (unknown outcome) on 10% of creates, ${CONCURRENCY} in flight`,
+        projects: 100,
+        concurrency: CONCURRENCY,
+        share: 0.1,
+        applies: (method, p) => method === "POST" && p.endsWith("/_apis/hooks/subscriptions"),
+        fault: { kind: "status", status: 500, apply: true },
+        env: { AZDO_MAX_RETRIES: "5", AZDO_RETRY_BASE_SECONDS: "0.05", AZDO_RETRY_MAX_DELAY_SECONDS: "0.5" },
+        seed: 8,
+      }),
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  // ---- the table ----------------------------------------------------------------
+  const cols = <T>(items: readonly T[], f: (item: T) => string): string[] => items.map(f);
+  const atSize = (n: number, text: string): string[] => sizes.map((s) => (s === n ? text : "-"));
+  const rows: Row[] = [];
+  const timeOk = plans.map((p) => p.real.wallMs <= 1.5 * p.floor.wallMs);
+  const memOk = plans.map((p) => p.real.maxRssBytes <= 1.5 * p.floor.maxRssBytes);
+  rows.push({ metric: "resources registered (components + subscriptions)", cells: cols(plans, (p) => `${p.resources.components} + ${fmtInt(p.subscriptions)}`), target: "", met: "" });
+  rows.push({ metric: "plan wall time, real program (process start to evaluateStack done)", cells: cols(plans, (p) => fmtMs(p.real.wallMs)), target: "", met: "" });
+  rows.push({ metric: "plan wall time, floor (bare resources, same inputs, same mocks)", cells: cols(plans, (p) => fmtMs(p.floor.wallMs)), target: "", met: "" });
+  rows.push({ metric: "**plan time ratio real / floor**", cells: cols(plans, (p) => fmtRatios(p.real, p.floor, (r) => r.wallMs)), target: "<= 1.5x", met: allMet(timeOk) });
+  rows.push({ metric: "evaluation only (after imports), real / floor", cells: cols(plans, (p) => `${fmtMs(p.real.evalMs)} / ${fmtMs(p.floor.evalMs)} = ${fmtRatio(p.real.evalMs, p.floor.evalMs)}`), target: "", met: "" });
+  rows.push({ metric: "peak RSS, real / floor", cells: cols(plans, (p) => `${fmtMb(p.real.maxRssBytes)} / ${fmtMb(p.floor.maxRssBytes)}`), target: "", met: "" });
+  rows.push({ metric: "**peak memory ratio real / floor**", cells: cols(plans, (p) => fmtRatios(p.real, p.floor, (r) => r.maxRssBytes)), target: "<= 1.5x", met: allMet(memOk) });
+  for (const proto of prototypes ? PROTOTYPES : []) {
+    rows.push({
+      metric: `prototype \`${proto.label}\`: time real / floor${proto.floor.length > 0 ? ` (floor with ${proto.floor.join(" + ")})` : ""}; RSS ratio real / floor`,
+      cells: cols(plans, (p) => {
+        const r = p.prototypes[proto.label]!;
+        return `${fmtMs(r.real.wallMs)} / ${fmtMs(r.floor.wallMs)} = ${fmtRatios(r.real, r.floor, (x) => x.wallMs)}; RSS ${fmtRatio(r.real.maxRssBytes, r.floor.maxRssBytes)}`;
+      }),
+      target: "",
+      met: "",
+    });
+  }
+  const providerOk = plans.every((p) => p.providerBytes.max <= 3 * 1024);
+  rows.push({
+    metric: "`__provider` bytes per dynamic resource (min-max)",
+    cells: cols(plans, (p) => (p.providerBytes.min === p.providerBytes.max ? fmtInt(p.providerBytes.max) : `${fmtInt(p.providerBytes.min)}-${fmtInt(p.providerBytes.max)}`)),
+    target: "<= 3 KB (3,072)",
+    met: verdict(providerOk),
+  });
+  rows.push({
+    metric: "input bytes per subscription as JSON (without `__provider`)",
+    cells: cols(plans, (p) => `${fmtInt(Math.round(p.inputBytesPerSubscription))} (${fmtInt(Math.round(p.inputBytesPerSubscriptionWithoutProvider))})`),
+    target: "",
+    met: "",
+  });
+  rows.push({ metric: "`__provider` bytes in the whole stack", cells: cols(plans, (p) => fmtMb(p.providerBytes.max * p.subscriptions).replace(" MB", ` MB (${fmtInt(p.providerBytes.max * p.subscriptions)} B)`)), target: "", met: "" });
+
+  const perOp = (c: LifecycleResult["create"]): string => `${fmtInt(c.calls)} / ${fmtInt(c.operations)} = ${(c.calls / c.operations).toFixed(2)}`;
+  const opOk = (c: LifecycleResult["create"]): boolean => c.calls === c.operations && c.nonSuccess === 0;
+  for (const [label, pick] of [
+    ["create", (l: LifecycleResult) => l.create],
+    ["read (refresh)", (l: LifecycleResult) => l.read],
+    ["update", (l: LifecycleResult) => l.update],
+    ["delete", (l: LifecycleResult) => l.delete],
+  ] as const) {
+    rows.push({
+      metric: `REST calls per ${label}, no faults (calls / operations)`,
+      cells: cols(lifecycles, (l) => `${perOp(pick(l))} (${Object.keys(pick(l).byRoute).join(", ")})`),
+      target: "exactly 1",
+      met: allMet(lifecycles.map((l) => opOk(pick(l)))),
+    });
+  }
+  rows.push({
+    metric: `full refresh of every subscription: time, calls (${CONCURRENCY} in flight)`,
+    cells: cols(lifecycles, (l) => `${fmtMs(l.read.ms)}, ${fmtInt(l.read.calls)} GETs`),
+    target: "",
+    met: "",
+  });
+  rows.push({
+    metric: "project discovery, program's memoized lookup asked twice: calls (requested page size; server max page)",
+    cells: cols(lifecycles, (l) => `${l.discovery.calls} for ${fmtInt(l.discovery.projectsFound)} projects ($top=${l.discovery.requestedPageSize.join(",")}; ${l.discovery.serverMaxPageSize})`),
+    target: "1 per page",
+    met: allMet(lifecycles.map((l) => l.discovery.calls === Math.max(1, Math.ceil(l.discovery.projectsFound / Math.min(l.discovery.serverMaxPageSize, ...l.discovery.requestedPageSize))))),
+  });
+  const listings = [...lifecycles.map((l) => l.orgWideListings), ...faulty.map((f) => f.orgWideListings + f.unfilteredQueries)];
+  rows.push({
+    metric: "organization-wide subscription listings (all REST runs below too)",
+    cells: cols(lifecycles, (l) => `${l.orgWideListings} list, ${l.queries} queries`),
+    target: "0",
+    met: verdict(listings.every((n) => n === 0)),
+  });
+  const subs100 = 100 * 4;
+  for (const f of faulty) {
+    const ok = f.onServer === f.subscriptions && f.duplicateTriples === 0 && f.missingTriples === 0 && f.failedCreates === 0 && f.idsDistinctAndPresent;
+    const routes = Object.entries(f.byRoute)
+      .map(([r, n]) => `${fmtInt(n)} ${r.replace("_apis/hooks/", "")}`)
+      .join(", ");
+    rows.push({
+      metric: `create ${f.subscriptions}: ${f.scenario}`,
+      cells: atSize(
+        100,
+        `${fmtMs(f.ms)}; ${fmtInt(f.calls)} calls (${routes}; ${fmtInt(f.faultsInjected)} faults); on server ${f.onServer}, duplicates ${f.duplicateTriples}, missing ${f.missingTriples}, failed ${f.failedCreates}`,
+      ),
+      target: `${subs100} on server, 1 per (project, event, url)`,
+      met: verdict(ok),
+    });
+  }
+
+  const elapsed = performance.now() - started;
+  const notes = [
+    `How: each plan case runs in a fresh \`node --import tsx\` process (bench/plan-case.ts); real program and floor interleaved; times and peak RSS (\`process.resourceUsage().maxRSS\`) are the median of ${repeat} runs; a ratio is the ratio of medians, "(runs a-b)" the range of back-to-back run pairs.`,
+    "Real program: index.ts through evaluateStack with one spacelift integration, `projects:` listing N exact names, the 4 default events, secrets as `{secure: ...}` values. Floor: the same number of components and custom resources under the same OfflineMocks, each with a copy of a real subscription's registered inputs (`__provider` replaced by a plain string of the same length).",
+    `REST: provider methods driven directly against the loopback server, ${CONCURRENCY} operations in flight (a 400-in-flight run stands for Pulumi's unbounded --parallel). Faults are drawn per call with a seeded generator; throttled runs allow AZDO_MAX_RETRIES=10.`,
+    `Prototypes (not applied to the program, see bench/variants.ts): ${knownVariants()
+      .filter((v) => PROTOTYPES.some((p) => p.real.includes(v.name)))
+      .map((v) => `\`${v.name}\`: ${v.change}`)
+      .join(" ")}`,
+    `Node ${process.version}, ${os.cpus().length} cores; whole bench ${fmtMs(elapsed)}.`,
+  ];
+  process.stdout.write(`${table(sizes, rows)}\n\n${notes.map((n) => `- ${n}`).join("\n")}\n`);
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    cores: os.cpus().length,
+    repeat,
+    concurrency: CONCURRENCY,
+    elapsedMs: elapsed,
+    targets: {
+      planTimeRatio: { target: 1.5, values: Object.fromEntries(plans.map((p) => [p.projects, p.real.wallMs / p.floor.wallMs])), met: timeOk.every(Boolean) },
+      planMemoryRatio: { target: 1.5, values: Object.fromEntries(plans.map((p) => [p.projects, p.real.maxRssBytes / p.floor.maxRssBytes])), met: memOk.every(Boolean) },
+      providerBytesPerResource: { target: 3072, values: Object.fromEntries(plans.map((p) => [p.projects, p.providerBytes.max])), met: providerOk },
+      oneCallPerOperation: { met: lifecycles.every((l) => [l.create, l.read, l.update, l.delete].every(opOk)) },
+      noOrgWideListing: { met: listings.every((n) => n === 0) },
+    },
+    plan: plans.map((p) => ({ ...p, real: { ...p.real, runs: p.real.runs.map(({ template: _t, ...r }) => r) } })),
+    rest: { lifecycles, faulty },
+  };
+  writeFileSync(path.join(REPO, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote bench/results.json (${fmtMs(elapsed)})`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

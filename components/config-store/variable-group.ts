@@ -1,0 +1,63 @@
+import * as pulumi from "@pulumi/pulumi";
+import { projectsOf, selectProjects } from "../azure-devops/lookups";
+import { VariableGroup, type VariableGroupVariable } from "../azure-devops/variable-group";
+import { variableName, type StoreEntry, type StoredKey } from "./index";
+
+/** Args of VariableGroupStore. */
+export interface VariableGroupStoreArgs {
+  /** `https://dev.azure.com/<org>`. */
+  readonly organizationUrl: string;
+  /** Name of the project the group lives in. */
+  readonly project: string;
+  /** The group's name. */
+  readonly groupName: string;
+  /** The group's description. */
+  readonly description: string;
+  /** Form values to write, one variable each. */
+  readonly entries: readonly StoreEntry[];
+}
+
+/**
+ * Writes form values into one Azure DevOps Library variable group, named
+ * `<integration>.<Label_With_Underscores>`; secret values become secret
+ * variables (the service never returns them, and that is not drift).
+ */
+export class VariableGroupStore extends pulumi.ComponentResource {
+  /** The group's numeric ID. */
+  declare readonly groupId: pulumi.Output<string>;
+  /** Where each entry was written. */
+  readonly keys: readonly StoredKey[];
+
+  constructor(name: string, args: VariableGroupStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ado-integrations:config-store:VariableGroupStore", name, {}, opts);
+    const keys: StoredKey[] = [];
+    const variables: Record<string, pulumi.Output<VariableGroupVariable>> = {};
+    for (const e of args.entries) {
+      const variable = variableName(e.integration, e.label);
+      if (variables[variable]) {
+        throw new Error(`VariableGroupStore ${name}: "${e.integration}" fields "${e.label}" and another both map to variable ${variable}; rename one in fields`);
+      }
+      variables[variable] = e.value.apply((value) => ({ value, isSecret: e.secret }));
+      keys.push({ integration: e.integration, label: e.label, secret: e.secret, store: "variableGroup", key: variable });
+    }
+    // The project was checked before any resource was registered (stack.ts), so this finds it.
+    const project = pulumi.output(projectsOf(args.organizationUrl).then((all) => selectProjects(all, [args.project])[0]!));
+    const anySecret = args.entries.some((e) => e.secret);
+    const group = new VariableGroup(
+      `${name}-group`,
+      {
+        organizationUrl: args.organizationUrl,
+        projectId: project.id,
+        projectName: project.name,
+        name: args.groupName,
+        description: args.description,
+        // One secret value makes the whole map secret in state; the provider marks each variable.
+        variables: anySecret ? pulumi.secret(variables) : variables,
+      },
+      { parent: this },
+    );
+    this.groupId = group.id;
+    this.keys = keys;
+    this.registerOutputs({ groupId: this.groupId });
+  }
+}
