@@ -50,6 +50,8 @@ export interface EvaluateOptions {
   readonly stackDoc?: unknown;
   /** Fixed clock. Defaults to now. */
   readonly now?: Date;
+  /** Handed the mocks before the program runs, so a test can see what was registered even when it fails. */
+  readonly onMocks?: (mocks: OfflineMocks) => void;
 }
 
 /** Flattened config as the Pulumi runtime holds it, and which keys are secret. */
@@ -114,6 +116,7 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   const flat = flattenStackConfig(doc);
 
   const mocks = new OfflineMocks();
+  opts.onMocks?.(mocks);
   pulumi.runtime.setMocks(mocks, project, opts.stack, true);
   pulumi.runtime.setAllConfig(flat.config, flat.secretKeys);
   setOffline(true);

@@ -1,0 +1,161 @@
+/** Shared fixtures and the invalid-config cases, used by the parser and the plan tests. */
+
+export const gitpod = { name: "gitpod", preset: "gitpod", entraApp: { redirectUris: ["https://gitpod.example.com/auth/azure-devops/callback"] } };
+export const spacelift = {
+  name: "spacelift",
+  preset: "spacelift",
+  serviceHooks: { url: "https://example.app.spacelift.io/webhooks/azure_devops/abc", passwordSecret: "hookPassword", projects: ["infra", "platform-*"] },
+  pat: { secret: "spaceliftPat", expiresOn: "2027-01-31", scopes: ["vso.code_write"] },
+};
+export const secrets = { hookPassword: "pw", spaceliftPat: "pat" };
+export const secretKeys = Object.keys(secrets);
+
+export const withIntegration = (patch: Record<string, unknown>, base: Record<string, unknown> = spacelift) => ({
+  organization: "contoso",
+  integrations: [{ ...base, ...patch }],
+});
+
+// Each case: a config mistake, and the exact lines the user sees.
+export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
+  ["organization missing", { integrations: [gitpod] }, ["organization: is required: run `pulumi config set organization <name or URL>`"]],
+  ["integrations missing", { organization: "contoso" }, ["integrations: is required: list at least one integration (see README, Config reference)"]],
+  ["integrations empty", { organization: "contoso", integrations: [] }, ["integrations: must list at least one integration"]],
+  ["integrations not a list", { organization: "contoso", integrations: "gitpod" }, ["integrations: must be a list of integrations"]],
+  [
+    "unknown key with a near miss",
+    withIntegration({ entraApp: { redirectUri: ["https://x.example/cb"] } }, gitpod),
+    ['integrations[0].entraApp.redirectUri: unknown key (did you mean "redirectUris"?)', "integrations[0].entraApp.redirectUris: is required for gitpod: https://<gitpod host>/auth/azure-devops/callback"],
+  ],
+  ["unknown top-level key with a near miss", { organization: "contoso", integrations: [gitpod], integration: [] }, ['integration: unknown key (did you mean "integrations"?)'], []],
+  ["unknown top-level key", { organization: "contoso", integrations: [gitpod], colour: "blue" }, ["colour: unknown key: not a setting, and no integration references it as a secret (passwordSecret or pat.secret)"], []],
+  ["unknown key in an integration", withIntegration({ servicehooks: {} }, gitpod), ['integrations[0].servicehooks: unknown key (did you mean "serviceHooks"?)']],
+  ["rotation days as text", withIntegration({ entraApp: { ...gitpod.entraApp, secretRotationDays: "90" } }, gitpod), ["integrations[0].entraApp.secretRotationDays: must be a whole number of days"]],
+  ["rotation days too long", withIntegration({ entraApp: { ...gitpod.entraApp, secretRotationDays: 800 } }, gitpod), ["integrations[0].entraApp.secretRotationDays: must be at most 730 days"]],
+  ["rotation days fractional", withIntegration({ entraApp: { ...gitpod.entraApp, secretRotationDays: 90.5 } }, gitpod), ["integrations[0].entraApp.secretRotationDays: must be a whole number of days"]],
+  [
+    "http redirect URI",
+    withIntegration({ entraApp: { redirectUris: ["http://gitpod.example.com/cb"] } }, gitpod),
+    ["integrations[0].entraApp.redirectUris[0]: must be an https URL (http is allowed only for localhost)"],
+  ],
+  ["redirect URI not a URL", withIntegration({ entraApp: { redirectUris: ["gitpod callback"] } }, gitpod), ["integrations[0].entraApp.redirectUris[0]: must be a valid URL (redirect URI)"]],
+  [
+    "redirect URI with credentials",
+    withIntegration({ entraApp: { redirectUris: ["https://user:pw@gitpod.example.com/cb"] } }, gitpod),
+    ["integrations[0].entraApp.redirectUris[0]: must not carry a user name or password; use the secret keys for credentials"],
+  ],
+  ["http webhook", withIntegration({ serviceHooks: { ...spacelift.serviceHooks, url: "http://hooks.example.com/x" } }), ["integrations[0].serviceHooks.url: must be an https URL"]],
+  ["webhook URL as a number", withIntegration({ serviceHooks: { ...spacelift.serviceHooks, url: 42 } }), ["integrations[0].serviceHooks.url: must be a URL string"]],
+  [
+    "duplicate names",
+    { organization: "contoso", integrations: [gitpod, { ...gitpod }] },
+    ['integrations[1].name: duplicates integrations[0].name "gitpod": names must be unique'],
+  ],
+  [
+    "malformed name",
+    withIntegration({ name: "Gitpod_1" }, gitpod),
+    ["integrations[0].name: must be 2-40 lower-case letters, digits or '-', starting with a letter and not ending with '-'"],
+  ],
+  ["name missing", withIntegration({ name: undefined }, gitpod), ["integrations[0].name: is required"]],
+  [
+    "unknown scope",
+    withIntegration({ entraApp: { ...gitpod.entraApp, scopes: ["vso.code_wirte"] } }, gitpod),
+    ['integrations[0].entraApp.scopes[0]: unknown Azure DevOps scope "vso.code_wirte" (did you mean "vso.code_write"?)'],
+  ],
+  ["unknown Graph scope", withIntegration({ entraApp: { ...gitpod.entraApp, graphScopes: ["User.ReadAll"] } }, gitpod), ['integrations[0].entraApp.graphScopes[0]: unknown Microsoft Graph scope "User.ReadAll" (did you mean "User.Read"?)']],
+  [
+    "unknown event",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, events: ["git.pullrequest.create"] } }),
+    ['integrations[0].serviceHooks.events[0]: unknown event type "git.pullrequest.create" (did you mean "git.pullrequest.created"?)'],
+  ],
+  ["unknown PAT scope", withIntegration({ pat: { ...spacelift.pat, scopes: ["vso.cod"] } }), ['integrations[0].pat.scopes[0]: unknown PAT scope "vso.cod" (did you mean "vso.code"?)']],
+  ["unknown preset", withIntegration({ preset: "gitpd" }, gitpod), ['integrations[0].preset: unknown preset "gitpd" (did you mean "gitpod"?)']],
+  ["unknown mode", withIntegration({ mode: "oauth2" }, gitpod), ['integrations[0].mode: gitpod has no mode "oauth2": use oauth (did you mean "oauth"?)']],
+  [
+    "organization with a query",
+    { organization: "https://dev.azure.com/contoso?x=1", integrations: [gitpod] },
+    ["organization: organization URL https://dev.azure.com/contoso must not have a query or fragment: use https://dev.azure.com/<organization>"],
+  ],
+  [
+    "organization over http",
+    { organization: "http://dev.azure.com/contoso", integrations: [gitpod] },
+    ["organization: organization URL http://dev.azure.com/contoso must use https (plain http is allowed only for 127.0.0.1 or localhost)"],
+  ],
+  [
+    "organization that is neither a name nor a URL",
+    { organization: "contoso org", integrations: [gitpod] },
+    ['organization: organization URL "contoso org" is not a URL or an organization name: use https://dev.azure.com/<organization>'],
+  ],
+  [
+    "missing referenced secret key",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, passwordSecret: "hookPw" } }),
+    ['integrations[0].serviceHooks.passwordSecret: config key "hookPw" is not set: run `pulumi config set --secret hookPw <value>`'],
+  ],
+  [
+    "referenced key that is not a secret",
+    withIntegration({}),
+    ['integrations[0].pat.secret: config key "spaceliftPat" is not a secret: set it again with `pulumi config set --secret spaceliftPat <value>`'],
+    ["hookPassword"],
+  ],
+  [
+    "a secret value pasted where its key name belongs",
+    withIntegration({ pat: { ...spacelift.pat, secret: "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0" } }),
+    [
+      "integrations[0].pat.secret: looks like a secret value, not a key name: store the value with `pulumi config set --secret <name> <value>` and put <name> here",
+    ],
+  ],
+  ["impossible expiry date", withIntegration({ pat: { ...spacelift.pat, expiresOn: "2027-02-30" } }), ["integrations[0].pat.expiresOn: must be a real date written YYYY-MM-DD"]],
+  ["expiry in another format", withIntegration({ pat: { ...spacelift.pat, expiresOn: "31/01/2027" } }), ["integrations[0].pat.expiresOn: must be a real date written YYYY-MM-DD"]],
+  [
+    "expired PAT",
+    withIntegration({ pat: { ...spacelift.pat, expiresOn: "2026-10-01" } }),
+    ["integrations[0].pat.expiresOn: the PAT expired on 2026-10-01 (52 days ago): create a new one, store it, and update expiresOn"],
+  ],
+  [
+    "PAT lifetime over a year",
+    withIntegration({ pat: { ...spacelift.pat, createdOn: "2026-11-01", expiresOn: "2027-11-30" } }),
+    ["integrations[0].pat.expiresOn: the PAT lives 394 days (2026-11-01 to 2027-11-30), over the 365-day maximum: create one that expires within a year"],
+  ],
+  [
+    "global PAT",
+    withIntegration({ pat: { ...spacelift.pat, allOrganizations: true } }),
+    ["integrations[0].pat.allOrganizations: all-organizations (global) PATs stop working on 2026-12-01: create a PAT scoped to this organization only"],
+  ],
+  ["PAT without the scope the tool needs", withIntegration({ pat: { ...spacelift.pat, scopes: ["vso.code"] } }), ["integrations[0].pat.scopes: the tool needs vso.code_write, which these scopes do not grant"]],
+  [
+    "PAT with two sources",
+    withIntegration({ pat: { ...spacelift.pat, env: "SPACELIFT_PAT" } }),
+    ["integrations[0].pat: set exactly one of secret, env or keyVaultSecretUri (found secret, env)"],
+  ],
+  [
+    "malformed Key Vault URI",
+    withIntegration({ pat: { keyVaultSecretUri: "https://kv.example.com/pat", expiresOn: "2027-01-31", scopes: ["vso.code_write"] } }),
+    ["integrations[0].pat.keyVaultSecretUri: must be a Key Vault secret URI: https://<vault>.vault.azure.net/secrets/<name>[/<version>]"],
+  ],
+  ["empty project list", withIntegration({ serviceHooks: { ...spacelift.serviceHooks, projects: [] } }), ["integrations[0].serviceHooks.projects: must list at least one project name or glob"]],
+  ["preset block missing", withIntegration({ serviceHooks: undefined }), ["integrations[0].serviceHooks: is required for spacelift: url and projects of the webhooks"]],
+  ["redirect URIs missing", withIntegration({ entraApp: {} }, gitpod), ["integrations[0].entraApp.redirectUris: is required for gitpod: https://<gitpod host>/auth/azure-devops/callback"]],
+  [
+    "block the preset does not use",
+    withIntegration({ entraApp: { redirectUris: ["https://x.example/cb"] } }),
+    ["integrations[0].entraApp: spacelift (mode pat) does not use entraApp: remove it, or use preset custom"],
+  ],
+  [
+    "redirect for a client-credentials mode",
+    withIntegration({ mode: "servicePrincipal", entraApp: { redirectUris: ["https://x.example/cb"] } }, { name: "terrakube", preset: "terrakube" }),
+    ["integrations[0].entraApp.redirectUris: terrakube (mode servicePrincipal) signs in without a redirect: remove redirectUris"],
+  ],
+  ["custom hooks without events", withIntegration({ preset: "custom", pat: undefined }), ["integrations[0].serviceHooks.events: is required for preset custom"]],
+  [
+    "custom field from nothing",
+    withIntegration({ fields: { "Client Secret": "clientSecret" } }),
+    ["integrations[0].fields.Client Secret: takes its value from clientSecret, which this integration does not create"],
+  ],
+  [
+    "repository filter across several projects",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, repository: "5febef5a-833d-4e14-b9c0-14cb638f91e6" } }),
+    ["integrations[0].serviceHooks.repository: is a repository ID, which belongs to one project: list exactly one project name (no globs)"],
+  ],
+  ["unknown config store kind", { organization: "contoso", integrations: [gitpod], configStore: { kind: "keyVault" } }, ['configStore.kind: unknown kind "keyVault": must be stackOutputs or variableGroup'], []],
+  ["variable group without a project", { organization: "contoso", integrations: [gitpod], configStore: { kind: "variableGroup" } }, ["configStore.project: is required"], []],
+  ["secret structured config", { organization: "contoso", integrations: [gitpod] }, ["integrations: must not be a secret: keep secret values in their own keys and reference them by name", "integrations: is required: list at least one integration (see README, Config reference)"], ["integrations"]],
+];
