@@ -139,7 +139,6 @@ export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] 
   const byUrn = new Map(e.resources.map((r) => [r.urn, r]));
   const shared = custom.filter((r) => !integrationOf(r, byUrn));
   const integrations = (e.outputs.integrations ?? {}) as Record<string, Record<string, Loose>>;
-  const fields = (e.outputs.fields ?? {}) as Record<string, Record<string, unknown>>;
   for (const [name, info] of Object.entries(integrations)) {
     const own = custom.filter((r) => integrationOf(r, byUrn) === name);
     out.push(`${name} (preset ${info.preset}, mode ${info.mode}): ${own.length} resource${own.length === 1 ? "" : "s"}`);
