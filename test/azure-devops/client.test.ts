@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   AdoAuthError,
   AdoClient,
@@ -15,20 +15,14 @@ import {
   patAuth,
   TokenSource,
 } from "../../components/azure-devops/runtime";
-import { Loopback, startLoopback } from "../loopback/server";
+import { startLoopback } from "../loopback/server";
+import { useLoopback } from "./helpers";
 
-let server: Loopback;
+// Each client here gets its settings, credential and env explicitly, so the process environment stays untouched.
+const server = useLoopback({ environment: false });
 let sleeps: number[];
 
-beforeAll(async () => {
-  server = await startLoopback();
-});
-afterAll(async () => {
-  await server.stop();
-});
 beforeEach(() => {
-  server.calls.length = 0;
-  server.faults.clear();
   sleeps = [];
 });
 

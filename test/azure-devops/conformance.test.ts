@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../components/azure-devops/runtime/events";
 import { fieldsFromInputs, subscriptionBody } from "../../components/azure-devops/runtime/subscriptions";
 import { serviceHookSubscriptionProvider as provider } from "../../components/azure-devops/service-hook-subscription";
-import { Loopback, startLoopback } from "../loopback/server";
-import { subscriptionInputs, useLoopbackEnvironment } from "./helpers";
+import { subscriptionInputs, useLoopback } from "./helpers";
 import { ref, Schema, SwaggerDocument, validate } from "./swagger-validator";
 
 // Microsoft's specs sit beside the repository (../shared) in CI; a fresh
@@ -23,8 +22,7 @@ describe.skipIf(!SPECS)(SPECS ? "conformance with Microsoft's REST specs" : SKIP
   let hooks: SwaggerDocument;
   let core: SwaggerDocument;
   let taskAgent: SwaggerDocument;
-  let server: Loopback;
-  let restoreEnv: () => void;
+  const server = useLoopback();
   const auth = (): Record<string, string> => ({
     Authorization: `Basic ${Buffer.from(`:${server.pat}`).toString("base64")}`,
     "X-TFS-FedAuthRedirect": "Suppress",
@@ -43,21 +41,11 @@ describe.skipIf(!SPECS)(SPECS ? "conformance with Microsoft's REST specs" : SKIP
     expect(validate(value, schema, document, { strict: true })).toEqual([]);
   };
 
-  beforeAll(async () => {
+  beforeAll(() => {
     hooks = readJson("hooks/7.1/serviceHooks.json");
     core = readJson("core/7.1/core.json");
     taskAgent = readJson("distributedTask/7.1/taskAgent.json");
-    server = await startLoopback();
   });
-  afterAll(async () => {
-    await server.stop();
-  });
-  beforeEach(() => {
-    restoreEnv = useLoopbackEnvironment(server);
-    server.calls.length = 0;
-    server.faults.clear();
-  });
-  afterEach(() => restoreEnv());
 
   describe("the validator", () => {
     it("accepts Microsoft's own recorded subscription and variable group examples", () => {

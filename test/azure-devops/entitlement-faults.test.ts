@@ -1,29 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EntitlementInputs, EntitlementState } from "../../components/azure-devops/runtime/entitlements";
 import { servicePrincipalEntitlementProvider as provider } from "../../components/azure-devops/service-principal-entitlement";
-import { Fault, Loopback, startLoopback } from "../loopback/server";
-import { useLoopbackEnvironment } from "./helpers";
+import type { Fault } from "../loopback/server";
+import { useLoopback } from "./helpers";
 
 const SP_OBJECT_ID = "00ed1ce5-4257-4bbd-946e-1b57718e203e";
 const ENTITLEMENTS = "_apis/serviceprincipalentitlements";
 const POST = "POST /contoso/_apis/serviceprincipalentitlements";
 
-let server: Loopback;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  server = await startLoopback();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  restoreEnv = useLoopbackEnvironment(server);
-  server.state.entitlements.clear();
-  server.faults.clear();
-  server.calls.length = 0;
-});
-afterEach(() => restoreEnv());
+const server = useLoopback({ clear: ["entitlements"] });
 
 function spInputs(): EntitlementInputs {
   return { organizationUrl: server.orgUrl, servicePrincipalObjectId: SP_OBJECT_ID, accessLevel: "basic", projects: [{ projectId: server.state.projects[0]!.id, group: "Readers" }] };

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   diffEntitlement,
   entitlementFieldsFromInputs,
@@ -8,8 +8,7 @@ import {
   type EntitlementState,
 } from "../../components/azure-devops/runtime/entitlements";
 import { servicePrincipalEntitlementProvider as provider } from "../../components/azure-devops/service-principal-entitlement";
-import { Loopback, startLoopback } from "../loopback/server";
-import { useLoopbackEnvironment } from "./helpers";
+import { useLoopback } from "./helpers";
 
 // Provider methods are called directly against the loopback server: under mocks Pulumi never runs them.
 const SP_OBJECT_ID = "92e26ce8-8e7c-4555-bdab-813b34b8e53a";
@@ -17,22 +16,10 @@ const PROJECT_A = "c944c983-e90b-4499-938a-5897ea954ace";
 const PROJECT_B = "6fa35aad-6755-4dd7-8c69-e13f702af0f9";
 const PROJECT_C = "fca61097-56a1-464f-85ba-1b126cf02cd1";
 
-let server: Loopback;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  server = await startLoopback({ projects: [{ id: PROJECT_A, name: "TestProject" }, { id: PROJECT_B, name: "TestProject2" }, { id: PROJECT_C, name: "TestProject3" }] });
+const server = useLoopback({
+  server: { projects: [{ id: PROJECT_A, name: "TestProject" }, { id: PROJECT_B, name: "TestProject2" }, { id: PROJECT_C, name: "TestProject3" }] },
+  clear: ["entitlements"],
 });
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  restoreEnv = useLoopbackEnvironment(server);
-  server.state.entitlements.clear();
-  server.faults.clear();
-  server.calls.length = 0;
-});
-afterEach(() => restoreEnv());
 
 function spInputs(overrides: Partial<EntitlementInputs> = {}): EntitlementInputs {
   return { organizationUrl: server.orgUrl, servicePrincipalObjectId: SP_OBJECT_ID, accessLevel: "basic", projects: [{ projectId: PROJECT_A, group: "Contributors" }], ...overrides };

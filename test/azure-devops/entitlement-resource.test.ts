@@ -1,32 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ServicePrincipalEntitlement } from "../../components/azure-devops/service-principal-entitlement";
+import { promiseOf } from "../helpers";
+import { useResourceMocks } from "./mocks";
 
-// Self-contained mocks: this file runs in its own process (pool: forks).
-const registered: pulumi.runtime.MockResourceArgs[] = [];
 const PAT = "pat-that-must-not-leak-Sp5k";
 const TYPE = "pulumi-nodejs:dynamic/azure-devops:ServicePrincipalEntitlement";
-
-beforeAll(async () => {
-  process.env.AZDO_PERSONAL_ACCESS_TOKEN = PAT;
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push(args);
-        return { id: `${args.name}_id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    "ado-integrations",
-    "test",
-    false,
-  );
-});
-
-/** Resolves an output's value, and rejects when it fails (an unawaited `.apply` assertion never fails). */
-function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return (output as unknown as { promise(): Promise<T> }).promise();
-}
+const registered = useResourceMocks(PAT);
 
 describe("ServicePrincipalEntitlement", () => {
   it("has the dynamic type token, explicit inputs, and a small serialized provider that holds no credential", async () => {

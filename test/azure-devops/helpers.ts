@@ -1,5 +1,6 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { SubscriptionInputs } from "../../components/azure-devops/runtime/subscriptions";
-import type { Loopback } from "../loopback/server";
+import { type Loopback, type LoopbackOptions, startLoopback } from "../loopback/server";
 
 /** Retry and timeout settings small enough to keep fault tests fast. */
 export const FAST_SETTINGS = {
@@ -29,6 +30,105 @@ export function useLoopbackEnvironment(server: Loopback, extra: Record<string, s
       else process.env[name] = value;
     }
   };
+}
+
+/** How {@link useLoopback} sets up each test. */
+export interface UseLoopbackOptions {
+  /** Options of the server. Defaults to startLoopback's. */
+  readonly server?: LoopbackOptions;
+  /** Point the environment at the server before each test (useLoopbackEnvironment) and restore it after. Defaults to true. */
+  readonly environment?: boolean;
+  /** Server-side collections emptied before each test, besides its calls and faults. Defaults to none. */
+  readonly clear?: readonly ("subscriptions" | "variableGroups" | "entitlements")[];
+}
+
+/** Stands for the server of a {@link useLoopback} suite: every member reads the server running at the time. */
+class SuiteLoopback implements Loopback {
+  running?: Loopback;
+
+  private get server(): Loopback {
+    if (!this.running) throw new Error("the loopback server runs only between the suite's beforeAll and afterAll");
+    return this.running;
+  }
+  get url(): string {
+    return this.server.url;
+  }
+  get orgUrl(): string {
+    return this.server.orgUrl;
+  }
+  get organization(): string {
+    return this.server.organization;
+  }
+  get pat(): string {
+    return this.server.pat;
+  }
+  get bearerToken(): string {
+    return this.server.bearerToken;
+  }
+  get state(): Loopback["state"] {
+    return this.server.state;
+  }
+  get faults(): Loopback["faults"] {
+    return this.server.faults;
+  }
+  get calls(): Loopback["calls"] {
+    return this.server.calls;
+  }
+  count(method?: string, path?: string | RegExp): number {
+    return this.server.count(method, path);
+  }
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}
+
+/**
+ * Registers, in the current file or describe block, the hooks that start a
+ * loopback server before its tests and stop it after them, and before each
+ * test empty its calls, faults and the `clear` collections and (unless
+ * `environment` is false) point the environment at it, restored after the
+ * test. Returns the server, usable inside hooks and tests.
+ */
+export function useLoopback(options: UseLoopbackOptions = {}): Loopback {
+  const suite = new SuiteLoopback();
+  let restoreEnv: (() => void) | undefined;
+  beforeAll(async () => {
+    suite.running = await startLoopback(options.server);
+  });
+  afterAll(async () => {
+    await suite.stop();
+    suite.running = undefined;
+  });
+  beforeEach(() => {
+    if (options.environment !== false) restoreEnv = useLoopbackEnvironment(suite);
+    for (const collection of options.clear ?? []) suite.state[collection].clear();
+    suite.faults.clear();
+    suite.calls.length = 0;
+  });
+  afterEach(() => {
+    restoreEnv?.();
+    restoreEnv = undefined;
+  });
+  return suite;
+}
+
+/** Everything an operator or a state file could see: results, errors with their fields and stacks. */
+export function visible(value: unknown): string {
+  if (value instanceof Error) return JSON.stringify({ ...value, message: value.message, stack: value.stack });
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Collects what each call makes visible (its result, or the error it throws) in `seen`. */
+export function visibleRecorder(): { seen: string[]; keep: (fn: () => Promise<unknown>) => Promise<void> } {
+  const seen: string[] = [];
+  const keep = async (fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      seen.push(visible(await fn()));
+    } catch (error) {
+      seen.push(visible(error));
+    }
+  };
+  return { seen, keep };
 }
 
 /** Desired inputs for a subscription in the server's first project. */

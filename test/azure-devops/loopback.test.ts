@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AdoClient, AdoRequestError, patAuth } from "../../components/azure-devops/runtime";
-import { Loopback, startLoopback } from "../loopback/server";
+import { startLoopback } from "../loopback/server";
+import { useLoopback } from "./helpers";
 
 // The server is shared test infrastructure (issue 4 reuses it), so its own
 // behaviour is pinned here.
-let server: Loopback;
-beforeAll(async () => {
-  server = await startLoopback({ projects: [{ id: "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c", name: "Fabrikam-Fiber-Git" }, { name: "Other" }] });
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  server.calls.length = 0;
-  server.faults.clear();
-});
+const server = useLoopback({ server: { projects: [{ id: "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c", name: "Fabrikam-Fiber-Git" }, { name: "Other" }] }, environment: false });
 
 async function raw(method: string, apiPath: string, init: { auth?: string | null; suppress?: boolean; body?: unknown } = {}): Promise<{ status: number; type: string; body: unknown }> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };

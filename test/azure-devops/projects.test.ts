@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { getProjectLookup, isProjectPattern, Project, ProjectSelectionError, projectsOf, restProjectLookup, selectProjects, setProjectLookup } from "../../components/azure-devops/lookups";
 import { AdoClient, listProjects, patAuth } from "../../components/azure-devops/runtime";
-import { Loopback, startLoopback } from "../loopback/server";
-import { useLoopbackEnvironment } from "./helpers";
+import { useLoopback } from "./helpers";
 
 const ALL: Project[] = [
   { id: "1", name: "platform-api" },
@@ -48,21 +47,9 @@ describe("selectProjects", () => {
 });
 
 describe("listing projects", () => {
-  let server: Loopback;
-  let restoreEnv: () => void;
+  const server = useLoopback({ server: { projects: 7, maxPageSize: 3 } });
 
-  beforeAll(async () => {
-    server = await startLoopback({ projects: 7, maxPageSize: 3 });
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
-  beforeEach(() => {
-    server.calls.length = 0;
-    restoreEnv = useLoopbackEnvironment(server);
-  });
   afterEach(() => {
-    restoreEnv();
     setProjectLookup(undefined);
   });
 

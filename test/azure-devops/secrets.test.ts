@@ -1,35 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { serviceHookSubscriptionProvider as provider } from "../../components/azure-devops/service-hook-subscription";
-import { Loopback, startLoopback } from "../loopback/server";
-import { WEBHOOK_PASSWORD, captureConsole, subscriptionInputs, useLoopbackEnvironment } from "./helpers";
+import { WEBHOOK_PASSWORD, captureConsole, subscriptionInputs, useLoopback, useLoopbackEnvironment, visible, visibleRecorder } from "./helpers";
 
 const ROTATED_PASSWORD = "rotated-hook-password-Xk3";
 
-let server: Loopback;
-beforeAll(async () => {
-  server = await startLoopback();
-});
-afterAll(async () => {
-  await server.stop();
-});
-
-/** Everything an operator or a state file could see: results, errors with their fields and stacks. */
-function visible(value: unknown): string {
-  if (value instanceof Error) return JSON.stringify({ ...value, message: value.message, stack: value.stack });
-  return JSON.stringify(value) ?? String(value);
-}
+// The test points the environment at the server itself, and revokes the PAT midway.
+const server = useLoopback({ environment: false });
 
 describe("no plaintext secret leaves the provider", () => {
   it("in outputs, errors or console lines across a lifecycle with faults and failures", async () => {
     const restore = useLoopbackEnvironment(server);
-    const seen: string[] = [];
-    const keep = async (fn: () => Promise<unknown>): Promise<void> => {
-      try {
-        seen.push(visible(await fn()));
-      } catch (error) {
-        seen.push(visible(error));
-      }
-    };
+    const { seen, keep } = visibleRecorder();
     try {
       const { lines } = await captureConsole(async () => {
         const inputs = subscriptionInputs(server);

@@ -1,31 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { Project, setProjectLookup } from "../../components/azure-devops/lookups";
 import { ServiceHookSubscription } from "../../components/azure-devops/service-hook-subscription";
 import { ServiceHooks, ServiceHooksArgs } from "../../components/service-hooks";
+import { promiseOf } from "../helpers";
 import { WEBHOOK_PASSWORD } from "./helpers";
+import { SECRET_SIG, useResourceMocks } from "./mocks";
 
-// Self-contained mocks: this file runs in its own process (pool: forks).
-const registered: pulumi.runtime.MockResourceArgs[] = [];
 const PAT = "pat-that-must-not-leak-7Hq2";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SUBSCRIPTION_TYPE = "pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription";
-
-beforeAll(async () => {
-  process.env.AZDO_PERSONAL_ACCESS_TOKEN = PAT;
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push(args);
-        return { id: `${args.name}_id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    "ado-integrations",
-    "test",
-    false,
-  );
-});
+const registered = useResourceMocks(PAT);
 
 /**
  * Expects the component's outputs to fail with `message`. A failing output is
@@ -53,12 +37,6 @@ async function expectOutputFailure(output: pulumi.Output<unknown>, message: stri
     for (const listener of vitestListeners) process.on("unhandledRejection", listener);
   }
   for (const reason of stray) expect((reason as Error).message).toContain(message);
-}
-
-/** Resolves an output's value, and rejects when it fails (an unawaited `.apply` assertion never fails). */
-function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-  // Output.promise() is internal but carries rejections, which apply() drops.
-  return (output as unknown as { promise(): Promise<T> }).promise();
 }
 
 const PROJECTS: Project[] = [

@@ -1,25 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SubscriptionState } from "../../components/azure-devops/runtime/subscriptions";
 import { serviceHookSubscriptionProvider as provider } from "../../components/azure-devops/service-hook-subscription";
-import { Fault, Loopback, startLoopback } from "../loopback/server";
-import { WEBHOOK_PASSWORD, subscriptionInputs, useLoopbackEnvironment } from "./helpers";
+import type { Fault } from "../loopback/server";
+import { WEBHOOK_PASSWORD, subscriptionInputs, useLoopback } from "./helpers";
 
-let server: Loopback;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  server = await startLoopback();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  restoreEnv = useLoopbackEnvironment(server);
-  server.state.subscriptions.clear();
-  server.faults.clear();
-  server.calls.length = 0;
-});
-afterEach(() => restoreEnv());
+const server = useLoopback({ clear: ["subscriptions"] });
 
 const POST = "POST /contoso/_apis/hooks/subscriptions";
 const QUERY = "POST /contoso/_apis/hooks/subscriptionsquery";

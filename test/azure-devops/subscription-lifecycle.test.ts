@@ -1,26 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EVENT_TYPES, SERVICE_HOOK_EVENTS } from "../../components/azure-devops/runtime/events";
 import type { SubscriptionInputs, SubscriptionState } from "../../components/azure-devops/runtime/subscriptions";
 import { serviceHookSubscriptionProvider as provider } from "../../components/azure-devops/service-hook-subscription";
-import { Loopback, MASK, startLoopback } from "../loopback/server";
-import { WEBHOOK_PASSWORD, subscriptionInputs, useLoopbackEnvironment } from "./helpers";
+import { MASK } from "../loopback/server";
+import { WEBHOOK_PASSWORD, subscriptionInputs, useLoopback } from "./helpers";
 
 // Provider methods are called directly: under mocks Pulumi never runs them.
-let server: Loopback;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  server = await startLoopback();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  restoreEnv = useLoopbackEnvironment(server);
-  server.calls.length = 0;
-  server.faults.clear();
-});
-afterEach(() => restoreEnv());
+const server = useLoopback();
 
 async function create(inputs: SubscriptionInputs): Promise<{ id: string; outs: SubscriptionState }> {
   const result = await provider.create(inputs);

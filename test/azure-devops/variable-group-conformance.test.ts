@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { variableGroupBody, variableGroupFieldsFromInputs, type VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroupProvider as provider } from "../../components/azure-devops/variable-group";
-import { Loopback, startLoopback } from "../loopback/server";
-import { useLoopbackEnvironment } from "./helpers";
+import { useLoopback } from "./helpers";
 import { ref, Schema, SwaggerDocument, validate } from "./swagger-validator";
 
 // Microsoft's specs sit beside the repository (../shared) in CI; a fresh
@@ -20,8 +19,7 @@ function readJson<T>(relative: string): T {
 
 describe.skipIf(!SPECS)(SPECS ? "variable groups conform to distributedTask/7.1 taskAgent.json" : SKIP_REASON, () => {
   let taskAgent: SwaggerDocument;
-  let server: Loopback;
-  let restoreEnv: () => void;
+  const server = useLoopback({ clear: ["variableGroups"] });
   const valid = (value: unknown, schema: Schema): void => {
     expect(validate(value, schema, taskAgent, { strict: true })).toEqual([]);
   };
@@ -38,20 +36,9 @@ describe.skipIf(!SPECS)(SPECS ? "variable groups conform to distributedTask/7.1 
     };
   };
 
-  beforeAll(async () => {
+  beforeAll(() => {
     taskAgent = readJson("distributedTask/7.1/taskAgent.json");
-    server = await startLoopback();
   });
-  afterAll(async () => {
-    await server.stop();
-  });
-  beforeEach(() => {
-    restoreEnv = useLoopbackEnvironment(server);
-    server.state.variableGroups.clear();
-    server.calls.length = 0;
-    server.faults.clear();
-  });
-  afterEach(() => restoreEnv());
 
   it("the body builder gives VariableGroupParameters for plain, secret, empty and shared groups", () => {
     for (const candidate of [inputs(), inputs({ variables: {} }), inputs({ description: "", variables: { only: { value: "", isSecret: true } } })]) {

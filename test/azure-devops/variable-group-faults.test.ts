@@ -1,27 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { VariableGroupInputs, VariableGroupState } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroupProvider as provider } from "../../components/azure-devops/variable-group";
-import { Fault, Loopback, startLoopback } from "../loopback/server";
-import { useLoopbackEnvironment } from "./helpers";
+import type { Fault } from "../loopback/server";
+import { useLoopback } from "./helpers";
 
 const SECRET = "vg-fault-secret-Jd6tR1";
 
-let server: Loopback;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  server = await startLoopback();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  restoreEnv = useLoopbackEnvironment(server);
-  server.state.variableGroups.clear();
-  server.faults.clear();
-  server.calls.length = 0;
-});
-afterEach(() => restoreEnv());
+const server = useLoopback({ clear: ["variableGroups"] });
 
 const POST = "POST /contoso/_apis/distributedtask/variablegroups";
 const LOOKUP = "GET /contoso/{project}/_apis/distributedtask/variablegroups";

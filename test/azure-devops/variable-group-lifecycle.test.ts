@@ -1,30 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { diffVariableGroup, validateVariableGroupInputs, type VariableGroupInputs, type VariableGroupState } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroupProvider as provider } from "../../components/azure-devops/variable-group";
-import { Loopback, startLoopback } from "../loopback/server";
-import { useLoopbackEnvironment } from "./helpers";
+import { useLoopback } from "./helpers";
 
 // Provider methods are called directly against the loopback server: under mocks Pulumi never runs them.
 const SECRET = "vg-secret-value-Kq7wP2";
 const ROTATED = "vg-rotated-secret-Zr4mN8";
 const OTHER_PROJECT_ID = "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c";
 
-let server: Loopback;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  server = await startLoopback({ projects: [{ name: "Fabrikam-Fiber-Git" }, { id: OTHER_PROJECT_ID, name: "Other" }] });
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  restoreEnv = useLoopbackEnvironment(server);
-  server.state.variableGroups.clear();
-  server.faults.clear();
-  server.calls.length = 0;
-});
-afterEach(() => restoreEnv());
+const server = useLoopback({ server: { projects: [{ name: "Fabrikam-Fiber-Git" }, { id: OTHER_PROJECT_ID, name: "Other" }] }, clear: ["variableGroups"] });
 
 function groupInputs(overrides: Partial<VariableGroupInputs> = {}): VariableGroupInputs {
   const project = server.state.projects[0]!;

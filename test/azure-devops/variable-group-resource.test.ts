@@ -1,39 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { VariableGroup } from "../../components/azure-devops/variable-group";
+import { promiseOf } from "../helpers";
+import { SECRET_SIG, useResourceMocks } from "./mocks";
 
-// Self-contained mocks: this file runs in its own process (pool: forks).
-const registered: pulumi.runtime.MockResourceArgs[] = [];
 const PAT = "pat-that-must-not-leak-Vg3r";
 const SECRET = "vg-resource-secret-Pq9sT4";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const TYPE = "pulumi-nodejs:dynamic/azure-devops:VariableGroup";
 const PROJECT_ID = "11111111-1111-4111-8111-111111111111";
-
-beforeAll(async () => {
-  process.env.AZDO_PERSONAL_ACCESS_TOKEN = PAT;
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push(args);
-        return { id: `${args.name}_id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    "ado-integrations",
-    "test",
-    false,
-  );
-});
+const registered = useResourceMocks(PAT);
 
 beforeEach(() => {
   registered.length = 0;
 });
-
-/** Resolves an output's value, and rejects when it fails (an unawaited `.apply` assertion never fails). */
-function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return (output as unknown as { promise(): Promise<T> }).promise();
-}
 
 async function registration(group: VariableGroup, name: string): Promise<pulumi.runtime.MockResourceArgs> {
   await promiseOf(group.urn);

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroupProvider as provider } from "../../components/azure-devops/variable-group";
-import { Loopback, startLoopback } from "../loopback/server";
-import { captureConsole, useLoopbackEnvironment } from "./helpers";
+import { captureConsole, useLoopback, useLoopbackEnvironment, visible, visibleRecorder } from "./helpers";
 
 const SECRET = "vg-leak-check-secret-Hn2xC5";
 const ROTATED = "vg-leak-check-rotated-Bw8yL0";
 
-let server: Loopback;
-beforeAll(async () => {
-  server = await startLoopback();
-});
-afterAll(async () => {
-  await server.stop();
-});
-
-/** Everything an operator or a state file could see: results, errors with their fields and stacks. */
-function visible(value: unknown): string {
-  if (value instanceof Error) return JSON.stringify({ ...value, message: value.message, stack: value.stack });
-  return JSON.stringify(value) ?? String(value);
-}
+// The test points the environment at the server itself, and revokes the PAT midway.
+const server = useLoopback({ environment: false });
 
 function groupInputs(secret: string, name = "ado-integrations-leak-check"): VariableGroupInputs {
   const project = server.state.projects[0]!;
@@ -36,14 +24,7 @@ function groupInputs(secret: string, name = "ado-integrations-leak-check"): Vari
 describe("no plaintext secret leaves the variable group provider", () => {
   it("in outputs, errors or console lines across a lifecycle with faults and failures", async () => {
     const restore = useLoopbackEnvironment(server);
-    const seen: string[] = [];
-    const keep = async (fn: () => Promise<unknown>): Promise<void> => {
-      try {
-        seen.push(visible(await fn()));
-      } catch (error) {
-        seen.push(visible(error));
-      }
-    };
+    const { seen, keep } = visibleRecorder();
     try {
       const { lines } = await captureConsole(async () => {
         const inputs = groupInputs(SECRET);

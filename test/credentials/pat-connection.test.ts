@@ -1,15 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdoAuthError } from "../../components/azure-devops/runtime/errors";
 import { describePatSource, testPatConnection } from "../../components/credentials/pat-reference";
-import { Loopback, startLoopback } from "../loopback/server";
-import { useLoopbackEnvironment } from "../azure-devops/helpers";
+import { type Loopback, startLoopback } from "../loopback/server";
+import { useLoopback } from "../azure-devops/helpers";
 
 const SOURCE = describePatSource({ kind: "config", key: "spaceliftPat" });
 const WRONG_PAT = "wrong-pat-0000-must-not-leak";
 
-let server: Loopback;
+const server = useLoopback();
 let signInServer: Loopback;
-let restoreEnv: () => void;
 
 /** Everything a caller could print about an error: message, fields, stack. */
 function visible(error: unknown): string {
@@ -17,20 +16,12 @@ function visible(error: unknown): string {
 }
 
 beforeAll(async () => {
-  server = await startLoopback();
   // The service answers a rejected credential with a 203 sign-in page when redirects are not suppressed.
   signInServer = await startLoopback({ signInPageOnBadAuth: true });
 });
 afterAll(async () => {
-  await server.stop();
   await signInServer.stop();
 });
-beforeEach(() => {
-  restoreEnv = useLoopbackEnvironment(server);
-  server.calls.length = 0;
-  server.faults.clear();
-});
-afterEach(() => restoreEnv());
 
 describe("testPatConnection", () => {
   it("passes a good PAT with one call to connectionData, on its preview api-version", async () => {

@@ -1,7 +1,6 @@
 import { AdoClient, AdoRequestOptions, isGone } from "./client";
+import { type ClientFactory, type FieldDiff, GUID, deleteUnlessGone, environmentClient, fieldDiff, organizationForDiff, requireNoProblems, resolveOrganization, same, text, updateUnlessGone } from "./common";
 import { AdoRequestError } from "./errors";
-import { normalizeOrganizationUrl } from "./org-url";
-import type { ClientFactory } from "./subscriptions";
 
 // Service Principal Entitlements (Member Entitlement Management), checked against
 // Microsoft's REST reference and its vsts-rest-api-specs memberEntitlementManagement/7.1
@@ -126,24 +125,7 @@ export interface EntitlementPatchOperation {
 }
 
 /** What `diffEntitlement` reports. */
-export interface EntitlementDiff {
-  readonly changes: boolean;
-  readonly replaces: string[];
-  /** Every field that differs, for tests and messages. */
-  readonly changed: string[];
-}
-
-function text(value: unknown): string {
-  return typeof value === "string" ? value : "";
-}
-
-function resolveOrganization(value: unknown, env: NodeJS.ProcessEnv): string {
-  const raw = text(value) || env.AZDO_ORG_SERVICE_URL || "";
-  if (raw === "") {
-    throw new Error("organizationUrl is not set and AZDO_ORG_SERVICE_URL is empty: set one to https://dev.azure.com/<organization>");
-  }
-  return normalizeOrganizationUrl(raw);
-}
+export type EntitlementDiff = FieldDiff;
 
 function sortProjects(projects: EntitlementProject[]): EntitlementProject[] {
   const key = (p: EntitlementProject): string => `${p.projectId}/${p.group}`;
@@ -159,13 +141,7 @@ function groupName(groupType: unknown): ProjectGroupName | undefined {
  * preview, where a value may still be unknown).
  */
 export function entitlementFieldsFromInputs(inputs: EntitlementInputs, env: NodeJS.ProcessEnv = process.env): EntitlementFields {
-  let organizationUrl: string;
-  try {
-    organizationUrl = resolveOrganization(inputs.organizationUrl, env);
-  } catch {
-    // Unknown or invalid: compare the raw value so a difference still shows.
-    organizationUrl = text(inputs.organizationUrl);
-  }
+  const organizationUrl = organizationForDiff(inputs.organizationUrl, env);
   const level = text(inputs.accessLevel) as AccessLevelName;
   return {
     organizationUrl,
@@ -174,8 +150,6 @@ export function entitlementFieldsFromInputs(inputs: EntitlementInputs, env: Node
     projects: sortProjects((Array.isArray(inputs.projects) ? inputs.projects : []).map((p) => ({ projectId: text(p?.projectId).toLowerCase(), group: p?.group }))),
   };
 }
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Checks desired inputs and returns one line per problem, each naming the input. */
 export function validateEntitlementInputs(inputs: EntitlementInputs): string[] {
@@ -201,11 +175,11 @@ export function validateEntitlementInputs(inputs: EntitlementInputs): string[] {
   return problems;
 }
 
-function requireValid(inputs: EntitlementInputs): void {
-  const problems = validateEntitlementInputs(inputs);
-  if (problems.length > 0) {
-    throw new Error(`invalid service principal entitlement:\n  ${problems.join("\n  ")}`);
-  }
+/** Desired fields for create and update: fails on invalid inputs, then on a missing organization, before any call. */
+function checkedFields(inputs: EntitlementInputs, env: NodeJS.ProcessEnv): EntitlementFields {
+  requireNoProblems("service principal entitlement", validateEntitlementInputs(inputs));
+  resolveOrganization(inputs.organizationUrl, env);
+  return entitlementFieldsFromInputs(inputs, env);
 }
 
 /** The Add body, built field by field (never from spread inputs). */
@@ -261,10 +235,6 @@ function stateFromResource(resource: EntitlementResource, organizationUrl: strin
   };
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * Compares stored state (after refresh: what `read` returned) with desired
  * inputs. Basic and express are one license. An access level or a
@@ -279,7 +249,7 @@ export function diffEntitlement(olds: Partial<EntitlementState>, news: Entitleme
   if (desired.servicePrincipalObjectId !== (olds.servicePrincipalObjectId ?? "").toLowerCase()) replaces.push("servicePrincipalObjectId");
   if (desired.accountLicenseType !== (olds.accountLicenseType ?? "")) changed.push("accessLevel");
   if (!same(desired.projects, sortProjects([...(olds.projects ?? [])]))) changed.push("projects");
-  return { changes: replaces.length > 0 || changed.length > 0, replaces, changed: [...replaces, ...changed] };
+  return fieldDiff(replaces, changed);
 }
 
 /** "key: message" per error, whitespace collapsed and each cut to 200 characters (the request carried no secret to echo). */
@@ -295,8 +265,6 @@ function describeErrors(results: readonly (OperationResult | undefined)[]): stri
 function replicationPending(result: OperationResult | undefined): boolean {
   return (result?.errors ?? []).some((e) => /\bVS403283\b/.test(`${String(e?.key ?? "")} ${String(e?.value ?? "")}`));
 }
-
-const environmentClient: ClientFactory = (organizationUrl) => new AdoClient({ organizationUrl });
 
 const ENTITLEMENT_PATH = "_apis/serviceprincipalentitlements";
 
@@ -349,9 +317,7 @@ export async function createEntitlement(
   env: NodeJS.ProcessEnv = process.env,
   clientFor: ClientFactory = environmentClient,
 ): Promise<{ id: string; outs: EntitlementState }> {
-  requireValid(inputs);
-  resolveOrganization(inputs.organizationUrl, env);
-  const desired = entitlementFieldsFromInputs(inputs, env);
+  const desired = checkedFields(inputs, env);
   const client = clientFor(desired.organizationUrl);
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
@@ -426,9 +392,7 @@ export async function updateEntitlement(
   env: NodeJS.ProcessEnv = process.env,
   clientFor: ClientFactory = environmentClient,
 ): Promise<{ outs: EntitlementState }> {
-  requireValid(news);
-  resolveOrganization(news.organizationUrl, env);
-  const desired = entitlementFieldsFromInputs(news, env);
+  const desired = checkedFields(news, env);
   const live = { accountLicenseType: olds.accountLicenseType ?? "", projects: [...(olds.projects ?? [])] };
   const current: EntitlementState = {
     ...desired,
@@ -438,14 +402,9 @@ export async function updateEntitlement(
   };
   const operations = entitlementPatch(live, desired);
   if (operations.length === 0) return { outs: current };
-  try {
-    return { outs: await patchEntitlement(clientFor(desired.organizationUrl), id, operations, desired.organizationUrl, current) };
-  } catch (error) {
-    if (isGone(error)) {
-      throw new Error(`service principal entitlement ${id} no longer exists in Azure DevOps: run \`pulumi refresh\` so the next \`pulumi up\` adds the principal again`);
-    }
-    throw error;
-  }
+  return updateUnlessGone(`service principal entitlement ${id}`, "adds the principal again", async () => ({
+    outs: await patchEntitlement(clientFor(desired.organizationUrl), id, operations, desired.organizationUrl, current),
+  }));
 }
 
 /**
@@ -459,9 +418,5 @@ export async function deleteEntitlement(
   clientFor: ClientFactory = environmentClient,
 ): Promise<void> {
   const client = clientFor(resolveOrganization(props?.organizationUrl, env));
-  try {
-    await client.request("DELETE", entitlementPath(id), requestOptions());
-  } catch (error) {
-    if (!isGone(error)) throw error;
-  }
+  await deleteUnlessGone(() => client.request("DELETE", entitlementPath(id), requestOptions()));
 }

@@ -2,6 +2,8 @@
 // ../service-hook-subscription.ts) and program-side code imports directly.
 export * from "./auth";
 export * from "./client";
+// The rest of ./common is internal to the resource runtimes.
+export { type ClientFactory, hashPassword } from "./common";
 export * from "./entitlements";
 export * from "./errors";
 export * from "./events";

@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
 import { AdoClient, isGone } from "./client";
-import { AdoRequestError } from "./errors";
+import { type ClientFactory, type FieldDiff, GUID, createWithLookup, deleteUnlessGone, environmentClient, fieldDiff, hashPassword, newSalt, organizationForDiff, requireNoProblems, resolveOrganization, same, sortedRecord, text, updateUnlessGone } from "./common";
 import {
   EVENT_TYPES,
   MESSAGE_FORMAT_VALUES,
@@ -11,7 +10,6 @@ import {
   filtersFor,
   isEventType,
 } from "./events";
-import { normalizeOrganizationUrl } from "./org-url";
 
 /** Publisher, consumer and action of every subscription this project manages. */
 export const PUBLISHER_ID = "tfs";
@@ -105,38 +103,12 @@ export interface SubscriptionResource {
 }
 
 /** What `diff` reports. */
-export interface SubscriptionDiff {
-  readonly changes: boolean;
-  readonly replaces: string[];
-  /** Every field that differs, for tests and messages. */
-  readonly changed: string[];
-}
-
-/** Salted sha256 of a password, hex. */
-export function hashPassword(password: string, salt: string): string {
-  return createHash("sha256").update(`${salt}\u0000${password}`).digest("hex");
-}
+export type SubscriptionDiff = FieldDiff;
 
 function passwordState(password: string): Pick<SubscriptionState, "passwordSet" | "passwordHash" | "passwordSalt"> {
   if (password === "") return { passwordSet: false, passwordHash: "", passwordSalt: "" };
-  const salt = randomBytes(16).toString("hex");
+  const salt = newSalt();
   return { passwordSet: true, passwordHash: hashPassword(password, salt), passwordSalt: salt };
-}
-
-function text(value: unknown): string {
-  return typeof value === "string" ? value : "";
-}
-
-function resolveOrganization(value: unknown, env: NodeJS.ProcessEnv): string {
-  const raw = text(value) || env.AZDO_ORG_SERVICE_URL || "";
-  if (raw === "") {
-    throw new Error("organizationUrl is not set and AZDO_ORG_SERVICE_URL is empty: set one to https://dev.azure.com/<organization>");
-  }
-  return normalizeOrganizationUrl(raw);
-}
-
-function sortedRecord(entries: Iterable<[string, string]>): Record<string, string> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** "Key:value" lines, as the webhook consumer's httpHeaders input takes them. */
@@ -167,13 +139,7 @@ function normalizeChoice(value: string | undefined): string {
  * preview, where a value may still be unknown).
  */
 export function fieldsFromInputs(inputs: SubscriptionInputs, env: NodeJS.ProcessEnv = process.env): SubscriptionFields {
-  let organizationUrl: string;
-  try {
-    organizationUrl = resolveOrganization(inputs.organizationUrl, env);
-  } catch {
-    // Unknown or invalid: compare the raw value so a difference still shows.
-    organizationUrl = text(inputs.organizationUrl);
-  }
+  const organizationUrl = organizationForDiff(inputs.organizationUrl, env);
   const filters = Object.entries(inputs.filters ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "");
   return {
     organizationUrl,
@@ -227,7 +193,7 @@ export function validateInputs(inputs: SubscriptionInputs): string[] {
       }
     }
   }
-  if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(text(inputs.projectId))) {
+  if (!GUID.test(text(inputs.projectId))) {
     problems.push("projectId: must be a project id (GUID), not a name");
   }
   problems.push(...validateUrl(text(inputs.url)));
@@ -275,11 +241,11 @@ function validateUrl(value: string): string[] {
   return [];
 }
 
-function requireValid(inputs: SubscriptionInputs): void {
-  const problems = validateInputs(inputs);
-  if (problems.length > 0) {
-    throw new Error(`invalid service hook subscription:\n  ${problems.join("\n  ")}`);
-  }
+/** Desired fields for create and update: fails on invalid inputs, then on a missing organization, before any call. */
+function checkedFields(inputs: SubscriptionInputs, env: NodeJS.ProcessEnv): SubscriptionFields {
+  requireNoProblems("service hook subscription", validateInputs(inputs));
+  resolveOrganization(inputs.organizationUrl, env);
+  return fieldsFromInputs(inputs, env);
 }
 
 /** The request body for create and replace, built field by field (never from spread inputs). */
@@ -322,10 +288,6 @@ function stateFromResource(
   };
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * Compares stored state (after refresh: what `read` returned) with desired
  * inputs. Masked passwords and server-added publisher inputs never count;
@@ -353,7 +315,7 @@ export function diffSubscription(olds: Partial<SubscriptionState>, news: Subscri
       : olds.passwordSet !== true || hashPassword(password, olds.passwordSalt ?? "") !== olds.passwordHash;
   if (passwordChanged) changed.push("basicAuthPassword");
   if (olds.status !== undefined && olds.status !== "enabled" && !replaces.includes("status")) changed.push("status");
-  return { changes: replaces.length > 0 || changed.length > 0, replaces, changed: [...replaces, ...changed] };
+  return fieldDiff(replaces, changed);
 }
 
 function matches(resource: SubscriptionResource, desired: SubscriptionFields): boolean {
@@ -391,11 +353,6 @@ function subscriptionPath(id: string): string {
   return `_apis/hooks/subscriptions/${encodeURIComponent(id)}`;
 }
 
-/** How the provider functions get a client: tests inject one, the provider builds one from the environment. */
-export type ClientFactory = (organizationUrl: string) => AdoClient;
-
-const environmentClient: ClientFactory = (organizationUrl) => new AdoClient({ organizationUrl });
-
 function adoptsExisting(env: NodeJS.ProcessEnv): boolean {
   return /^(1|true|yes)$/i.test(env.AZDO_ADOPT_EXISTING ?? "");
 }
@@ -422,9 +379,7 @@ export async function createSubscription(
   env: NodeJS.ProcessEnv = process.env,
   clientFor: ClientFactory = environmentClient,
 ): Promise<{ id: string; outs: SubscriptionState }> {
-  requireValid(inputs);
-  resolveOrganization(inputs.organizationUrl, env);
-  const desired = fieldsFromInputs(inputs, env);
+  const desired = checkedFields(inputs, env);
   const password = text(inputs.basicAuthPassword);
   const client = clientFor(desired.organizationUrl);
 
@@ -438,33 +393,19 @@ export async function createSubscription(
     if (existing) return adopt(existing);
   }
 
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
+  return createWithLookup(client, {
+    post: async () => {
       const response = await client.request<SubscriptionResource>("POST", "_apis/hooks/subscriptions", {
         body: subscriptionBody(desired, password),
       });
       return { id: response.body.id, outs: stateFromResource(response.body, desired.organizationUrl, passwordState(password)) };
-    } catch (error) {
-      if (!(error instanceof AdoRequestError) || !error.outcomeUnknown) throw error;
-      // Wait first: a POST still being processed gets time to land before the lookup.
-      const mayRetry = await client.backOff(attempt, started);
-      let existing: SubscriptionResource | undefined;
-      try {
-        [existing] = await findMatchingSubscriptions(client, desired);
-      } catch (lookupError) {
-        const how = lookupError instanceof AdoRequestError ? lookupError.what : "failed";
-        throw new AdoRequestError({
-          ...error,
-          hint: `${error.hint}; the create may have been applied, and looking for it ${how} too: run \`pulumi up\` again with AZDO_ADOPT_EXISTING=true so an existing subscription is adopted, not duplicated`,
-        });
-      }
-      if (existing) return adopt(existing);
-      if (!mayRetry) {
-        throw new AdoRequestError({ ...error, hint: `${error.hint}; a lookup afterwards found no subscription, so none was left behind` });
-      }
-    }
-  }
+    },
+    find: async () => (await findMatchingSubscriptions(client, desired))[0],
+    adopt,
+    lookupFailedHint: (how) =>
+      `the create may have been applied, and looking for it ${how} too: run \`pulumi up\` again with AZDO_ADOPT_EXISTING=true so an existing subscription is adopted, not duplicated`,
+    nothingFound: "no subscription",
+  });
 }
 
 async function replaceSubscription(client: AdoClient, id: string, desired: SubscriptionFields, password: string): Promise<SubscriptionState> {
@@ -507,17 +448,10 @@ export async function updateSubscription(
   env: NodeJS.ProcessEnv = process.env,
   clientFor: ClientFactory = environmentClient,
 ): Promise<{ outs: SubscriptionState }> {
-  requireValid(news);
-  resolveOrganization(news.organizationUrl, env);
-  const desired = fieldsFromInputs(news, env);
-  try {
-    return { outs: await replaceSubscription(clientFor(desired.organizationUrl), id, desired, text(news.basicAuthPassword)) };
-  } catch (error) {
-    if (isGone(error)) {
-      throw new Error(`service hook subscription ${id} no longer exists in Azure DevOps: run \`pulumi refresh\` so the next \`pulumi up\` recreates it`);
-    }
-    throw error;
-  }
+  const desired = checkedFields(news, env);
+  return updateUnlessGone(`service hook subscription ${id}`, "recreates it", async () => ({
+    outs: await replaceSubscription(clientFor(desired.organizationUrl), id, desired, text(news.basicAuthPassword)),
+  }));
 }
 
 /** Deletes the subscription; one that is already gone counts as deleted. */
@@ -528,9 +462,5 @@ export async function deleteSubscription(
   clientFor: ClientFactory = environmentClient,
 ): Promise<void> {
   const client = clientFor(resolveOrganization(props?.organizationUrl, env));
-  try {
-    await client.request("DELETE", subscriptionPath(id));
-  } catch (error) {
-    if (!isGone(error)) throw error;
-  }
+  await deleteUnlessGone(() => client.request("DELETE", subscriptionPath(id)));
 }

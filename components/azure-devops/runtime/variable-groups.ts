@@ -1,8 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { AdoClient, isGone } from "./client";
-import { AdoRequestError } from "./errors";
-import { normalizeOrganizationUrl } from "./org-url";
-import { type ClientFactory, hashPassword } from "./subscriptions";
+import { type ClientFactory, type FieldDiff, GUID, createWithLookup, deleteUnlessGone, environmentClient, fieldDiff, hashPassword, newSalt, organizationForDiff, requireNoProblems, resolveOrganization, sortedRecord, text, updateUnlessGone } from "./common";
 
 /** The only variable group type this project writes (no Key Vault link). */
 export const VARIABLE_GROUP_TYPE = "Vsts";
@@ -90,29 +87,8 @@ export interface VariableGroupResource {
   }[];
 }
 
-/** What `diffVariableGroup` reports. */
-export interface VariableGroupDiff {
-  readonly changes: boolean;
-  readonly replaces: string[];
-  /** Every field that differs (`variables.<name>` per variable), for tests and messages; never a value. */
-  readonly changed: string[];
-}
-
-function text(value: unknown): string {
-  return typeof value === "string" ? value : "";
-}
-
-function resolveOrganization(value: unknown, env: NodeJS.ProcessEnv): string {
-  const raw = text(value) || env.AZDO_ORG_SERVICE_URL || "";
-  if (raw === "") {
-    throw new Error("organizationUrl is not set and AZDO_ORG_SERVICE_URL is empty: set one to https://dev.azure.com/<organization>");
-  }
-  return normalizeOrganizationUrl(raw);
-}
-
-function sorted<T>(entries: Iterable<[string, T]>): Record<string, T> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
+/** What `diffVariableGroup` reports; `changed` names a variable as `variables.<name>`, never its value. */
+export type VariableGroupDiff = FieldDiff;
 
 /** Salted hash of one secret variable; the name is mixed in so equal values in two variables hash apart. */
 export function hashSecretVariable(name: string, value: string, salt: string): string {
@@ -124,7 +100,7 @@ function secretHashes(inputs: VariableGroupInputs, salt: string): Record<string,
   for (const [name, variable] of Object.entries(inputs.variables ?? {})) {
     if (variable?.isSecret === true) hashes.push([name, hashSecretVariable(name, text(variable.value), salt)]);
   }
-  return sorted(hashes);
+  return sortedRecord(hashes);
 }
 
 /**
@@ -132,13 +108,7 @@ function secretHashes(inputs: VariableGroupInputs, salt: string): Record<string,
  * preview, where a value may still be unknown).
  */
 export function variableGroupFieldsFromInputs(inputs: VariableGroupInputs, env: NodeJS.ProcessEnv = process.env): VariableGroupFields {
-  let organizationUrl: string;
-  try {
-    organizationUrl = resolveOrganization(inputs.organizationUrl, env);
-  } catch {
-    // Unknown or invalid: compare the raw value so a difference still shows.
-    organizationUrl = text(inputs.organizationUrl);
-  }
+  const organizationUrl = organizationForDiff(inputs.organizationUrl, env);
   const variables = Object.entries(inputs.variables ?? {}).map(([name, variable]): [string, VariableState] =>
     variable?.isSecret === true ? [name, { isSecret: true }] : [name, { isSecret: false, value: text(variable?.value) }],
   );
@@ -148,11 +118,9 @@ export function variableGroupFieldsFromInputs(inputs: VariableGroupInputs, env: 
     projectName: text(inputs.projectName),
     name: text(inputs.name),
     description: text(inputs.description),
-    variables: sorted(variables),
+    variables: sortedRecord(variables),
   };
 }
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
  * Checks desired inputs and returns one line per problem, each naming the
@@ -179,11 +147,11 @@ export function validateVariableGroupInputs(inputs: VariableGroupInputs): string
   return problems;
 }
 
-function requireValid(inputs: VariableGroupInputs): void {
-  const problems = validateVariableGroupInputs(inputs);
-  if (problems.length > 0) {
-    throw new Error(`invalid variable group:\n  ${problems.join("\n  ")}`);
-  }
+/** Desired fields for create and update: fails on invalid inputs, then on a missing organization, before any call. */
+function checkedFields(inputs: VariableGroupInputs, env: NodeJS.ProcessEnv): VariableGroupFields {
+  requireNoProblems("variable group", validateVariableGroupInputs(inputs));
+  resolveOrganization(inputs.organizationUrl, env);
+  return variableGroupFieldsFromInputs(inputs, env);
 }
 
 /**
@@ -239,8 +207,8 @@ function stateFromResource(
     projectName: text(ownReference(resource, projectId)?.projectReference?.name),
     name: text(resource.name),
     description: text(resource.description),
-    variables: sorted(variables),
-    secretHashes: sorted(liveHashes),
+    variables: sortedRecord(variables),
+    secretHashes: sortedRecord(liveHashes),
     secretSalt: liveHashes.length > 0 ? hashes.secretSalt : "",
     sharedWith: references
       .filter((r) => text(r.projectReference?.id).toLowerCase() !== projectId)
@@ -279,7 +247,7 @@ export function diffVariableGroup(olds: Partial<VariableGroupState>, news: Varia
       changed.push(`variables.${name}`);
     }
   }
-  return { changes: replaces.length > 0 || changed.length > 0, replaces, changed: [...replaces, ...changed] };
+  return fieldDiff(replaces, changed);
 }
 
 /**
@@ -297,14 +265,12 @@ export async function findVariableGroup(client: AdoClient, projectId: string, na
     .sort((a, b) => a.id - b.id)[0];
 }
 
-const environmentClient: ClientFactory = (organizationUrl) => new AdoClient({ organizationUrl });
-
 function groupPath(id: string | number): string {
   return `_apis/distributedtask/variablegroups/${encodeURIComponent(String(id))}`;
 }
 
 function freshHashes(inputs: VariableGroupInputs): Pick<VariableGroupState, "secretHashes" | "secretSalt"> {
-  const salt = randomBytes(16).toString("hex");
+  const salt = newSalt();
   return { secretHashes: secretHashes(inputs, salt), secretSalt: salt };
 }
 
@@ -336,9 +302,7 @@ export async function createVariableGroup(
   env: NodeJS.ProcessEnv = process.env,
   clientFor: ClientFactory = environmentClient,
 ): Promise<{ id: string; outs: VariableGroupState }> {
-  requireValid(inputs);
-  resolveOrganization(inputs.organizationUrl, env);
-  const desired = variableGroupFieldsFromInputs(inputs, env);
+  const desired = checkedFields(inputs, env);
   const client = clientFor(desired.organizationUrl);
 
   const adopt = async (existing: VariableGroupResource): Promise<{ id: string; outs: VariableGroupState }> => {
@@ -346,35 +310,19 @@ export async function createVariableGroup(
     return { id: String(existing.id), outs: await replaceGroup(client, existing.id, inputs, desired, others) };
   };
 
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
+  return createWithLookup(client, {
+    post: async () => {
       const response = await client.request<VariableGroupResource>("POST", "_apis/distributedtask/variablegroups", { body: variableGroupBody(inputs, desired) });
       return { id: String(response.body.id), outs: stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs)) };
-    } catch (error) {
-      if (!(error instanceof AdoRequestError)) throw error;
-      const nameTaken = error.status === 400 || error.status === 409;
-      if (!error.outcomeUnknown && !nameTaken) throw error;
-      // Wait first after an unknown outcome: a POST still being processed gets time to land.
-      const mayRetry = nameTaken ? false : await client.backOff(attempt, started);
-      let existing: VariableGroupResource | undefined;
-      try {
-        existing = await findVariableGroup(client, desired.projectId, desired.name);
-      } catch (lookupError) {
-        const how = lookupError instanceof AdoRequestError ? lookupError.what : "failed";
-        throw new AdoRequestError({
-          ...error,
-          hint: `${error.hint}; looking for a variable group named "${desired.name}" in project ${desired.projectId} ${how} too: run \`pulumi up\` again, and an existing group of that name will be adopted, not duplicated`,
-        });
-      }
-      if (existing) return adopt(existing);
-      // A refusal with no group of that name behind it is a real input error.
-      if (nameTaken) throw error;
-      if (!mayRetry) {
-        throw new AdoRequestError({ ...error, hint: `${error.hint}; a lookup afterwards found no variable group named "${desired.name}", so none was left behind` });
-      }
-    }
-  }
+    },
+    find: () => findVariableGroup(client, desired.projectId, desired.name),
+    adopt,
+    // The name is taken: names are unique per project, so that group is this resource's.
+    refusedAsExisting: (error) => error.status === 400 || error.status === 409,
+    lookupFailedHint: (how) =>
+      `looking for a variable group named "${desired.name}" in project ${desired.projectId} ${how} too: run \`pulumi up\` again, and an existing group of that name will be adopted, not duplicated`,
+    nothingFound: `no variable group named "${desired.name}"`,
+  });
 }
 
 /**
@@ -418,17 +366,10 @@ export async function updateVariableGroup(
   env: NodeJS.ProcessEnv = process.env,
   clientFor: ClientFactory = environmentClient,
 ): Promise<{ outs: VariableGroupState }> {
-  requireValid(news);
-  resolveOrganization(news.organizationUrl, env);
-  const desired = variableGroupFieldsFromInputs(news, env);
-  try {
-    return { outs: await replaceGroup(clientFor(desired.organizationUrl), id, news, desired, olds.sharedWith ?? []) };
-  } catch (error) {
-    if (isGone(error)) {
-      throw new Error(`variable group ${id} no longer exists in Azure DevOps: run \`pulumi refresh\` so the next \`pulumi up\` recreates it`);
-    }
-    throw error;
-  }
+  const desired = checkedFields(news, env);
+  return updateUnlessGone(`variable group ${id}`, "recreates it", async () => ({
+    outs: await replaceGroup(clientFor(desired.organizationUrl), id, news, desired, olds.sharedWith ?? []),
+  }));
 }
 
 /**
@@ -442,9 +383,5 @@ export async function deleteVariableGroup(
   clientFor: ClientFactory = environmentClient,
 ): Promise<void> {
   const client = clientFor(resolveOrganization(props?.organizationUrl, env));
-  try {
-    await client.request("DELETE", groupPath(id), { query: { projectIds: text(props?.projectId).toLowerCase() || undefined } });
-  } catch (error) {
-    if (!isGone(error)) throw error;
-  }
+  await deleteUnlessGone(() => client.request("DELETE", groupPath(id), { query: { projectIds: text(props?.projectId).toLowerCase() || undefined } }));
 }

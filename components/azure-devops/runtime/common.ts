@@ -1,0 +1,155 @@
+import { createHash, randomBytes } from "node:crypto";
+import { AdoClient, isGone } from "./client";
+import { AdoRequestError } from "./errors";
+import { normalizeOrganizationUrl } from "./org-url";
+
+// Helpers every resource runtime (subscriptions, variable groups, entitlements)
+// shares. Only `hashPassword` and `ClientFactory` are public (see ./index).
+
+/** How the provider functions get a client: tests inject one, the provider builds one from the environment. */
+export type ClientFactory = (organizationUrl: string) => AdoClient;
+
+/** The default {@link ClientFactory}: credentials and settings from the environment. */
+export const environmentClient: ClientFactory = (organizationUrl) => new AdoClient({ organizationUrl });
+
+/** A project or object id (GUID), any case. */
+export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** The value when it is a string, else "" (inputs may still be unknown in preview). */
+export function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+/** The normalized organization URL from an input, or from AZDO_ORG_SERVICE_URL when the input is empty. */
+export function resolveOrganization(value: unknown, env: NodeJS.ProcessEnv): string {
+  const raw = text(value) || env.AZDO_ORG_SERVICE_URL || "";
+  if (raw === "") {
+    throw new Error("organizationUrl is not set and AZDO_ORG_SERVICE_URL is empty: set one to https://dev.azure.com/<organization>");
+  }
+  return normalizeOrganizationUrl(raw);
+}
+
+/** Like {@link resolveOrganization}, but an unknown or invalid value comes back raw so a difference still shows in diff. */
+export function organizationForDiff(value: unknown, env: NodeJS.ProcessEnv): string {
+  try {
+    return resolveOrganization(value, env);
+  } catch {
+    return text(value);
+  }
+}
+
+/** A record with its keys in code-unit order, so equal records serialize alike. */
+export function sortedRecord<T>(entries: Iterable<[string, T]>): Record<string, T> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Deep equality of JSON-shaped values (key order counts: compare sorted records). */
+export function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Throws one error listing every problem of a resource's inputs, or nothing when there is none. */
+export function requireNoProblems(resource: string, problems: readonly string[]): void {
+  if (problems.length > 0) {
+    throw new Error(`invalid ${resource}:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+/** What a resource's diff reports. */
+export interface FieldDiff {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  /** Every field that differs, for tests and messages. */
+  readonly changed: string[];
+}
+
+/** The diff for these replacing and updatable differences; `changed` lists the replacing ones first. */
+export function fieldDiff(replaces: string[], changed: string[]): FieldDiff {
+  return { changes: replaces.length > 0 || changed.length > 0, replaces, changed: [...replaces, ...changed] };
+}
+
+/** Salted sha256 of a password, hex. */
+export function hashPassword(password: string, salt: string): string {
+  return createHash("sha256").update(`${salt}\u0000${password}`).digest("hex");
+}
+
+/** A fresh random salt for {@link hashPassword}, hex. */
+export function newSalt(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/**
+ * Runs an update; when the object is gone (404, 410), fails with what to do:
+ * `pulumi refresh` first, so the next `pulumi up` `next` (e.g. "recreates it").
+ */
+export async function updateUnlessGone<T>(resource: string, next: string, update: () => Promise<T>): Promise<T> {
+  try {
+    return await update();
+  } catch (error) {
+    if (isGone(error)) {
+      throw new Error(`${resource} no longer exists in Azure DevOps: run \`pulumi refresh\` so the next \`pulumi up\` ${next}`);
+    }
+    throw error;
+  }
+}
+
+/** Runs a delete; an object that is already gone (404, 410) counts as deleted. */
+export async function deleteUnlessGone(remove: () => Promise<unknown>): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    if (!isGone(error)) throw error;
+  }
+}
+
+/** The steps of {@link createWithLookup} for one resource kind. */
+export interface CreateSteps<Found, Created> {
+  /** Sends the create (POST) once. */
+  readonly post: () => Promise<Created>;
+  /** Looks for an object an earlier POST may have made; undefined when there is none. */
+  readonly find: () => Promise<Found | undefined>;
+  /** Brings a found object to the desired state. */
+  readonly adopt: (existing: Found) => Promise<Created>;
+  /** A refusal meaning the object exists already: adopt it at once instead of failing. Defaults to none. */
+  readonly refusedAsExisting?: (error: AdoRequestError) => boolean;
+  /** Added to the hint when the lookup fails too, given how it failed (the error's `what`, or "failed"). */
+  readonly lookupFailedHint: (how: string) => string;
+  /** What a lookup that found nothing did not find ("no subscription"). */
+  readonly nothingFound: string;
+}
+
+/**
+ * Creates an object with one POST when nothing goes wrong. Only when the
+ * POST's outcome is unknown (timeout, reset, 5xx) does it wait a backoff, look
+ * for the object, adopt what it finds, and POST again only when nothing is
+ * there and the retry budget allows; a refusal `refusedAsExisting` accepts is
+ * looked up and adopted without waiting. A POST the service says it did not
+ * process (429, 503 with Retry-After) is retried by the client.
+ */
+export async function createWithLookup<Found, Created>(client: AdoClient, steps: CreateSteps<Found, Created>): Promise<Created> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await steps.post();
+    } catch (error) {
+      if (!(error instanceof AdoRequestError)) throw error;
+      const refused = steps.refusedAsExisting?.(error) ?? false;
+      if (!error.outcomeUnknown && !refused) throw error;
+      // Wait first after an unknown outcome: a POST still being processed gets time to land before the lookup.
+      const mayRetry = refused ? false : await client.backOff(attempt, started);
+      let existing: Found | undefined;
+      try {
+        existing = await steps.find();
+      } catch (lookupError) {
+        const how = lookupError instanceof AdoRequestError ? lookupError.what : "failed";
+        throw new AdoRequestError({ ...error, hint: `${error.hint}; ${steps.lookupFailedHint(how)}` });
+      }
+      if (existing) return steps.adopt(existing);
+      // A refusal with nothing behind it is a real input error.
+      if (refused) throw error;
+      if (!mayRetry) {
+        throw new AdoRequestError({ ...error, hint: `${error.hint}; a lookup afterwards found ${steps.nothingFound}, so none was left behind` });
+      }
+    }
+  }
+}
