@@ -384,10 +384,10 @@ describe("pacing", () => {
 
 describe("settings", () => {
   it("reads overrides from the environment and rejects nonsense", () => {
-    expect(clientSettingsFromEnv({})).toEqual({ maxRetries: 5, retryMaxSeconds: 120, retryBaseSeconds: 0.5, retryMaxDelaySeconds: 30, timeoutSeconds: 30 });
+    expect(clientSettingsFromEnv({})).toEqual({ maxRetries: 5, retryMaxSeconds: 120, retryBaseSeconds: 0.5, retryMaxDelaySeconds: 30, timeoutSeconds: 30, maxConcurrentRequests: 12 });
     expect(
       clientSettingsFromEnv({ AZDO_MAX_RETRIES: "2", AZDO_RETRY_MAX_SECONDS: "9", AZDO_RETRY_BASE_SECONDS: "0.1", AZDO_RETRY_MAX_DELAY_SECONDS: "3", AZDO_REQUEST_TIMEOUT_SECONDS: "4" }),
-    ).toEqual({ maxRetries: 2, retryMaxSeconds: 9, retryBaseSeconds: 0.1, retryMaxDelaySeconds: 3, timeoutSeconds: 4 });
+    ).toEqual({ maxRetries: 2, retryMaxSeconds: 9, retryBaseSeconds: 0.1, retryMaxDelaySeconds: 3, timeoutSeconds: 4, maxConcurrentRequests: 12 });
     expect(() => clientSettingsFromEnv({ AZDO_MAX_RETRIES: "many" })).toThrow('AZDO_MAX_RETRIES must be a non-negative number, got "many"');
   });
 

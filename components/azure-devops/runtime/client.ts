@@ -17,6 +17,14 @@ export interface AdoClientSettings {
   readonly retryMaxDelaySeconds: number;
   /** How long one attempt may take, body included. AZDO_REQUEST_TIMEOUT_SECONDS; defaults to 30. */
   readonly timeoutSeconds: number;
+  /**
+   * Calls to one organization in flight at once, per process, retries
+   * included. AZDO_MAX_CONCURRENT_REQUESTS; defaults to 12. Pulumi runs every
+   * dynamic resource's operations in one provider process with unbounded
+   * parallelism by default: without this, thousands of creates hit a throttled
+   * organization at once and each spends its retries alone.
+   */
+  readonly maxConcurrentRequests: number;
 }
 
 /** Reported before every attempt, so tests and benchmarks can count REST calls. */
@@ -74,6 +82,7 @@ export function clientSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Ado
     retryBaseSeconds: envNumber(env, "AZDO_RETRY_BASE_SECONDS", 0.5),
     retryMaxDelaySeconds: envNumber(env, "AZDO_RETRY_MAX_DELAY_SECONDS", 30),
     timeoutSeconds: envNumber(env, "AZDO_REQUEST_TIMEOUT_SECONDS", 30),
+    maxConcurrentRequests: Math.max(1, Math.floor(envNumber(env, "AZDO_MAX_CONCURRENT_REQUESTS", 12))),
   };
 }
 
@@ -107,6 +116,23 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  */
 class RateGate {
   private notBefore = 0;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Waits for one of `limit` slots; the returned function gives it back. */
+  async acquire(limit: number): Promise<() => void> {
+    if (this.inFlight >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // Hand the slot straight to the next caller, so the count stays exact.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inFlight--;
+    };
+  }
 
   /** How long the next call should wait. */
   waitMs(now: number): number {
@@ -184,6 +210,7 @@ export class AdoClient {
       retryBaseSeconds: options.retryBaseSeconds ?? fromEnv.retryBaseSeconds,
       retryMaxDelaySeconds: options.retryMaxDelaySeconds ?? fromEnv.retryMaxDelaySeconds,
       timeoutSeconds: options.timeoutSeconds ?? fromEnv.timeoutSeconds,
+      maxConcurrentRequests: options.maxConcurrentRequests ?? fromEnv.maxConcurrentRequests,
     };
     this.auth = options.auth ?? authFromEnvironment(env);
     this.onRequest = options.onRequest;
@@ -228,6 +255,17 @@ export class AdoClient {
 
   /** Sends one call, retrying as the class comment describes; throws {@link AdoRequestError} or {@link AdoAuthError}. */
   async request<T = unknown>(method: string, path: string, options: AdoRequestOptions = {}): Promise<AdoResponse<T>> {
+    // The slot is held through retries and Retry-After waits: a throttled
+    // organization then sees at most maxConcurrentRequests calls from us.
+    const release = await this.gate.acquire(this.settings.maxConcurrentRequests);
+    try {
+      return await this.send<T>(method, path, options);
+    } finally {
+      release();
+    }
+  }
+
+  private async send<T>(method: string, path: string, options: AdoRequestOptions): Promise<AdoResponse<T>> {
     const url = this.url(path, options);
     const shownPath = url.pathname;
     const idempotent = method !== "POST" || options.readOnly === true;
