@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EventFilterName, EventType, MessagesToSend, ResourceDetailsToSend } from "./runtime/events";
-import type { SubscriptionInputs, SubscriptionState, SubscriptionStatus } from "./runtime/subscriptions";
+import type { SubscriptionInputs, SubscriptionState } from "./runtime/subscriptions";
 
 /**
  * Loads the shared REST runtime at call time (provider methods are serialized
