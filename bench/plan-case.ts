@@ -8,9 +8,10 @@
  * integration over <projects> exact project names and the four default
  * events. `floor` registers the same number of bare resources (components and
  * custom resources) with inputs of the same size and shape, taken from a real
- * run's template, under the same mock runtime. Variants prototype design
- * changes without touching the program (see run.ts). Prints one line,
- * `BENCH_RESULT <json>`, last.
+ * run's template, under the same mock runtime and, as evaluateStack does for
+ * the real program, with source maps off while they register and settle.
+ * Variants prototype design changes without touching the program (see
+ * run.ts). Prints one line, `BENCH_RESULT <json>`, last.
  */
 import * as path from "node:path";
 import { readFileSync } from "node:fs";
@@ -121,18 +122,26 @@ async function floor(templateFile: string, variants: readonly Variant[]): Promis
       super("bench:floor:Bare", name, props, opts);
     }
   }
-  // A chain of components like Integration > ServiceHooks, then the bare resources under the last.
-  let parent: pulumiSdk.ComponentResource | undefined;
-  for (let i = 0; i < template.components; i++) {
-    parent = new pulumi.ComponentResource("bench:floor:Component", `floor-component-${i}`, {}, parent ? { parent } : {});
+  // The same runtime conditions as evaluateStack gives the real program: source
+  // maps off (tsx turns them on) while resources register and settle, restored after.
+  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
+  try {
+    // A chain of components like Integration > ServiceHooks, then the bare resources under the last.
+    let parent: pulumiSdk.ComponentResource | undefined;
+    for (let i = 0; i < template.components; i++) {
+      parent = new pulumi.ComponentResource("bench:floor:Component", `floor-component-${i}`, {}, parent ? { parent } : {});
+    }
+    const ids: pulumiSdk.Output<string>[] = [];
+    for (let i = 0; i < template.customs; i++) {
+      const resource = new Bare(`floor-${i}`, toInput(inputs) as Record<string, unknown>, parent ? { parent } : {});
+      ids.push(resource.id);
+    }
+    await (pulumi.all(ids) as unknown as { promise(): Promise<unknown> }).promise();
+    await settle(() => mocks.resources.length);
+  } finally {
+    if (sourceMaps !== undefined) process.setSourceMapsEnabled(sourceMaps);
   }
-  const ids: pulumiSdk.Output<string>[] = [];
-  for (let i = 0; i < template.customs; i++) {
-    const resource = new Bare(`floor-${i}`, toInput(inputs) as Record<string, unknown>, parent ? { parent } : {});
-    ids.push(resource.id);
-  }
-  await (pulumi.all(ids) as unknown as { promise(): Promise<unknown> }).promise();
-  await settle(() => mocks.resources.length);
   const evalMs = performance.now() - started;
   return {
     kind: "floor",

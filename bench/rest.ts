@@ -4,6 +4,7 @@
  * with as many operations in flight as a Pulumi deployment would run.
  */
 import { projectsOf } from "../components/azure-devops/lookups";
+import { clientSettingsFromEnv } from "../components/azure-devops/runtime/client";
 import type { SubscriptionInputs, SubscriptionState } from "../components/azure-devops/runtime/subscriptions";
 import { serviceHookSubscriptionProvider as provider } from "../components/azure-devops/service-hook-subscription";
 import type { Fault } from "../test/loopback/server";
@@ -21,6 +22,7 @@ const TOUCHED = [
   "AZDO_RETRY_MAX_DELAY_SECONDS",
   "AZDO_RETRY_MAX_SECONDS",
   "AZDO_REQUEST_TIMEOUT_SECONDS",
+  "AZDO_MAX_CONCURRENT_REQUESTS",
 ];
 
 const PASSWORD = "bench-hook-password-0123";
@@ -60,13 +62,18 @@ export interface FaultyCreateResult {
   readonly scenario: string;
   readonly subscriptions: number;
   readonly concurrency: number;
-  readonly faultShare: number;
-  readonly retryAfter?: string;
+  readonly faults: unknown;
+  /** The client's per-organization limit in force (AZDO_MAX_CONCURRENT_REQUESTS, default 12). */
+  readonly clientLimit: number;
+  /** Most HTTP requests to the server outstanding at once (fetch called, response not yet in), as the bench saw them. */
+  readonly peakInFlight: number;
   readonly ms: number;
   readonly calls: number;
   readonly byRoute: Record<string, number>;
   readonly faultsInjected: number;
   readonly failedCreates: number;
+  /** The first failed create's message, if any. */
+  readonly firstFailure?: string;
   readonly onServer: number;
   /** (project, event, url) triples held by more than one subscription. */
   readonly duplicateTriples: number;
@@ -74,6 +81,8 @@ export interface FaultyCreateResult {
   readonly missingTriples: number;
   /** Every create returned a distinct id that exists on the server. */
   readonly idsDistinctAndPresent: boolean;
+  /** Distinct ids the successful creates returned that exist on the server. */
+  readonly distinctIdsOnServer: number;
   readonly orgWideListings: number;
   /** Lookups (subscriptionsquery) that were not filtered to one project and URL. */
   readonly unfilteredQueries: number;
@@ -247,36 +256,93 @@ export async function measureLifecycle(projects: number, concurrency: number): P
   }
 }
 
+/** How the server decides which calls fail. */
+export type FaultModel =
+  /** Each call that `applies` matches gets `fault` with probability `share` (seeded, so reproducible). */
+  | { readonly kind: "share"; readonly share: number; readonly applies: (method: string, path: string) => boolean; readonly fault: Fault; readonly seed: number }
+  /**
+   * A throughput budget like the service's (simplified to a fixed window of
+   * calls): the first `allowance` calls of each `windowMs` pass, the rest get
+   * 429 with Retry-After = the time left in the window.
+   */
+  | { readonly kind: "window"; readonly allowance: number; readonly windowMs: number };
+
 /** Options of {@link measureFaultyCreates}. */
 export interface FaultyCreateOptions {
   readonly scenario: string;
   readonly projects: number;
+  /** Create operations started at once (the engine's parallelism). */
   readonly concurrency: number;
-  /** Share of matching calls that get the fault. */
-  readonly share: number;
-  /** Which calls may get it. */
-  readonly applies: (method: string, path: string) => boolean;
-  readonly fault: Fault;
-  /** Client settings (AZDO_* variables). */
+  readonly faults: FaultModel;
+  /** Client settings (AZDO_* variables); every other AZDO_* setting is the client's default. */
   readonly env: Record<string, string>;
-  readonly seed: number;
 }
 
-/** Creates `projects` x 4 subscriptions while the server injects a fault into a share of calls. */
+/**
+ * Wraps the global fetch (which the REST client calls once per attempt) to
+ * count requests outstanding at once; the returned function restores it and
+ * gives the peak.
+ */
+function trackInFlight(): () => number {
+  const original = globalThis.fetch;
+  let now = 0;
+  let peak = 0;
+  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
+    now++;
+    peak = Math.max(peak, now);
+    try {
+      return await original(...args);
+    } finally {
+      now--;
+    }
+  };
+  return () => {
+    globalThis.fetch = original;
+    return peak;
+  };
+}
+
+function faultTaker(model: FaultModel, onInjected: () => void): (method: string, path: string) => Fault | undefined {
+  if (model.kind === "share") {
+    const random = seededRandom(model.seed);
+    // Every call is a candidate, at random: the pattern a busy service shows, not a scripted sequence.
+    return (method, path) => {
+      if (!model.applies(method, path) || random() >= model.share) return undefined;
+      onInjected();
+      return model.fault;
+    };
+  }
+  let windowStart = Date.now();
+  let used = 0;
+  return () => {
+    const now = Date.now();
+    if (now - windowStart >= model.windowMs) {
+      windowStart = now - ((now - windowStart) % model.windowMs);
+      used = 0;
+    }
+    if (used < model.allowance) {
+      used++;
+      return undefined;
+    }
+    onInjected();
+    return { kind: "status", status: 429, retryAfter: ((model.windowMs - (now - windowStart)) / 1000).toFixed(3) };
+  };
+}
+
+/** Creates `projects` x 4 subscriptions while the server injects faults, and checks nothing was duplicated or lost. */
 export async function measureFaultyCreates(options: FaultyCreateOptions): Promise<FaultyCreateResult> {
   const server = await startLoopback({ projects: options.projects });
   const restore = useEnvironment({ AZDO_PERSONAL_ACCESS_TOKEN: server.pat, ...options.env });
-  const random = seededRandom(options.seed);
   let injected = 0;
-  // Every call is a candidate, at random: the pattern a busy service shows, not a scripted sequence.
-  server.faults.take = (method, path) => {
-    if (!options.applies(method, path) || random() >= options.share) return undefined;
-    injected++;
-    return options.fault;
-  };
+  server.faults.take = faultTaker(options.faults, () => injected++);
+  const clientLimit = clientSettingsFromEnv().maxConcurrentRequests;
+  const stopTracking = trackInFlight();
+  let peakInFlight: number | undefined;
   try {
     const wanted = desiredInputs(server);
+    // Every operation starts as the engine would start it; the client decides how many reach the server.
     const { value: results, ms } = await timed(() => pool(wanted, options.concurrency, (inputs) => provider.create(inputs)));
+    peakInFlight = stopTracking();
     const ids = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.id] : []));
     const counted = countCalls(server, 0);
     const queries = server.calls.filter((c) => c.method === "POST" && c.path.endsWith("/_apis/hooks/subscriptionsquery"));
@@ -288,20 +354,24 @@ export async function measureFaultyCreates(options: FaultyCreateOptions): Promis
       scenario: options.scenario,
       subscriptions: wanted.length,
       concurrency: options.concurrency,
-      faultShare: options.share,
-      ...(options.fault.kind === "status" && options.fault.retryAfter !== undefined && { retryAfter: options.fault.retryAfter }),
+      faults: options.faults.kind === "share" ? { ...options.faults, applies: undefined } : options.faults,
+      clientLimit,
+      peakInFlight,
       ms,
       calls: counted.calls,
       byRoute: counted.byRoute,
       faultsInjected: injected,
       failedCreates: results.filter((r) => r.status === "rejected").length,
+      firstFailure: (results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as Error | undefined)?.message,
       onServer: server.state.subscriptions.size,
       ...duplicates(server, wanted),
       idsDistinctAndPresent: new Set(ids).size === wanted.length && ids.every((id) => server.state.subscriptions.has(id)),
+      distinctIdsOnServer: [...new Set(ids)].filter((id) => server.state.subscriptions.has(id)).length,
       orgWideListings: orgWideListings(server),
       unfilteredQueries: queries.filter((q) => !filtered(q.body)).length,
     };
   } finally {
+    if (peakInFlight === undefined) stopTracking();
     restore();
     await server.stop();
   }

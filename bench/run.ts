@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --repeat 3] [-- --sizes 10,100,1000] [-- --no-prototypes]`
+ * `npm run bench [-- --repeat 5] [-- --sizes 10,100,1000] [-- --no-prototypes]`
  *
  * Scale benchmark for issue 6 (1,000 projects x 4 events from one stack).
  * Prints one markdown table to stdout (progress goes to stderr) and writes
@@ -14,7 +14,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { FloorTemplate, PlanCaseResult } from "./plan-case";
-import { measureFaultyCreates, measureLifecycle, type FaultyCreateResult, type LifecycleResult } from "./rest";
+import type { Fault } from "../test/loopback/server";
+import { measureFaultyCreates, measureLifecycle, type FaultModel, type FaultyCreateOptions, type FaultyCreateResult, type LifecycleResult } from "./rest";
 import { knownVariants } from "./variants";
 
 const REPO = path.resolve(__dirname, "..");
@@ -26,10 +27,7 @@ const CONCURRENCY = 12;
  * given the same change.
  */
 const PROTOTYPES: { readonly label: string; readonly real: readonly string[]; readonly floor: readonly string[] }[] = [
-  { label: "unseeded-outputs", real: ["unseeded-outputs"], floor: [] },
-  { label: "no-undefined-props", real: ["no-undefined-props"], floor: [] },
   { label: "no-stack-capture", real: ["no-stack-capture"], floor: ["no-stack-capture"] },
-  { label: "no-undefined-props + no-stack-capture", real: ["no-undefined-props", "no-stack-capture"], floor: ["no-stack-capture"] },
 ];
 
 interface Summary {
@@ -167,10 +165,68 @@ function allMet(checks: readonly boolean[]): string {
   return checks.every(Boolean) ? "met" : `**missed** (${checks.filter((c) => !c).length} of ${checks.length})`;
 }
 
+/** A create scenario; a contrast row is expected to fail creates and is checked only for leaving nothing wrong behind. */
+interface FaultScenario extends FaultyCreateOptions {
+  readonly contrast?: boolean;
+}
+
+/**
+ * Creates under faults: the brief's 429 share, an unknown outcome, and a
+ * throughput budget. Every run goes through the client's own per-organization
+ * limit; one contrast row lifts it.
+ */
+function faultScenarios(sizes: readonly number[]): FaultScenario[] {
+  const throttled = { kind: "status", status: 429, retryAfter: "0.2" } as const;
+  // With 20% of calls refused at random, a create is sometimes refused several times running; allow
+  // more tries than the default 5 so the run measures pacing and duplicates, not a retry budget running out.
+  const throttleEnv = { AZDO_MAX_RETRIES: "10", AZDO_RETRY_MAX_SECONDS: "60" };
+  const share = (share: number, seed: number, fault: Fault, applies: (method: string, path: string) => boolean = () => true): FaultModel => ({ kind: "share", share, applies, fault, seed });
+  // 100 calls a second: a stand-in for the service's 200 TSTUs per 5 minutes, scaled to finish in seconds.
+  const window: FaultModel = { kind: "window", allowance: 50, windowMs: 500 };
+  const windowText = "budget of 50 calls per 0.5 s, 429 + Retry-After beyond it";
+  const unbounded = (n: string): string => `${n} in flight (unbounded --parallel) through the client limit 12 (AZDO_MAX_CONCURRENT_REQUESTS default)`;
+  const scenarios: FaultScenario[] = [
+    { scenario: `429 + Retry-After 0.2 s on 20% of calls, ${CONCURRENCY} in flight`, projects: 100, concurrency: CONCURRENCY, faults: share(0.2, 6, throttled), env: throttleEnv },
+    { scenario: `429 + Retry-After 0.2 s on 20% of calls, ${unbounded("400")}`, projects: 100, concurrency: 400, faults: share(0.2, 7, throttled), env: throttleEnv },
+    {
+      scenario: `500 after the POST was applied (unknown outcome) on 10% of creates, ${CONCURRENCY} in flight`,
+      projects: 100,
+      concurrency: CONCURRENCY,
+      faults: share(0.1, 8, { kind: "status", status: 500, apply: true }, (method, p) => method === "POST" && p.endsWith("/_apis/hooks/subscriptions")),
+      env: { AZDO_RETRY_BASE_SECONDS: "0.05", AZDO_RETRY_MAX_DELAY_SECONDS: "0.5" },
+    },
+    { scenario: `${windowText}, ${CONCURRENCY} in flight`, projects: 100, concurrency: CONCURRENCY, faults: window, env: {} },
+    { scenario: `${windowText}, ${unbounded("400")}`, projects: 100, concurrency: 400, faults: window, env: {} },
+    {
+      scenario: `${windowText}, 400 in flight, **contrast**: AZDO_MAX_CONCURRENT_REQUESTS=1000 (effectively no limit)`,
+      projects: 100,
+      concurrency: 400,
+      faults: window,
+      env: { AZDO_MAX_CONCURRENT_REQUESTS: "1000" },
+      contrast: true,
+    },
+  ];
+  if (sizes.includes(1000)) {
+    scenarios.push({ scenario: `${windowText}, ${unbounded("4,000")}`, projects: 1000, concurrency: 4000, faults: window, env: {} });
+  }
+  return scenarios;
+}
+
+/** All created once each: the target of every create scenario but a contrast. */
+function allCreated(f: FaultyCreateResult): boolean {
+  return f.onServer === f.subscriptions && f.duplicateTriples === 0 && f.missingTriples === 0 && f.failedCreates === 0 && f.idsDistinctAndPresent;
+}
+
+/** What a contrast must still show: no duplicates, and nothing on the server beyond what the successful creates returned. */
+function nothingLeftBehind(f: FaultyCreateResult): boolean {
+  const succeeded = f.subscriptions - f.failedCreates;
+  return f.duplicateTriples === 0 && f.onServer === succeeded && f.distinctIdsOnServer === succeeded && f.missingTriples === f.failedCreates;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      repeat: { type: "string", default: "3" },
+      repeat: { type: "string", default: "5" },
       sizes: { type: "string", default: "10,100,1000" },
       "no-prototypes": { type: "boolean", default: false },
     },
@@ -183,38 +239,17 @@ async function main(): Promise<void> {
 
   const plans: PlanSize[] = [];
   const lifecycles: LifecycleResult[] = [];
-  const faulty: FaultyCreateResult[] = [];
+  const faulty: (FaultyCreateResult & { readonly contrast: boolean })[] = [];
   try {
     for (const n of sizes) plans.push(await measurePlan(n, repeat, tmp, prototypes));
     for (const n of sizes) {
       log(`REST lifecycle ${n} x 4 (${CONCURRENCY} in flight)`);
       lifecycles.push(await measureLifecycle(n, CONCURRENCY));
     }
-    const throttled = { kind: "status", status: 429, retryAfter: "0.2" } as const;
-    // With 20% of calls refused at random, a create is sometimes refused several times running; allow
-    // more tries than the default 5 so the run measures pacing and duplicates, not a retry budget running out.
-    const throttleEnv = { AZDO_MAX_RETRIES: "10", AZDO_RETRY_MAX_SECONDS: "60" };
-    log(`REST 400 creates, 20% 429, ${CONCURRENCY} in flight`);
-    faulty.push(
-      await measureFaultyCreates({ scenario: `429 + Retry-After 0.2 s on 20% of calls, ${CONCURRENCY} in flight`, projects: 100, concurrency: CONCURRENCY, share: 0.2, applies: () => true, fault: throttled, env: throttleEnv, seed: 6 }),
-    );
-    log("REST 400 creates, 20% 429, 400 in flight");
-    faulty.push(
-      await measureFaultyCreates({ scenario: "429 + Retry-After 0.2 s on 20% of calls, 400 in flight", projects: 100, concurrency: 400, share: 0.2, applies: () => true, fault: throttled, env: throttleEnv, seed: 7 }),
-    );
-    log("REST 400 creates, 10% of POSTs answered 500 after being applied");
-    faulty.push(
-      await measureFaultyCreates({
-        scenario: `500 after the POST was applied (unknown outcome) on 10% of creates, ${CONCURRENCY} in flight`,
-        projects: 100,
-        concurrency: CONCURRENCY,
-        share: 0.1,
-        applies: (method, p) => method === "POST" && p.endsWith("/_apis/hooks/subscriptions"),
-        fault: { kind: "status", status: 500, apply: true },
-        env: { AZDO_MAX_RETRIES: "5", AZDO_RETRY_BASE_SECONDS: "0.05", AZDO_RETRY_MAX_DELAY_SECONDS: "0.5" },
-        seed: 8,
-      }),
-    );
+    for (const { contrast, ...scenario } of faultScenarios(sizes)) {
+      log(`REST create ${fmtInt(scenario.projects * 4)}: ${scenario.scenario}`);
+      faulty.push({ ...(await measureFaultyCreates(scenario)), contrast: contrast ?? false });
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -293,29 +328,28 @@ async function main(): Promise<void> {
     target: "0",
     met: verdict(listings.every((n) => n === 0)),
   });
-  const subs100 = 100 * 4;
   for (const f of faulty) {
-    const ok = f.onServer === f.subscriptions && f.duplicateTriples === 0 && f.missingTriples === 0 && f.failedCreates === 0 && f.idsDistinctAndPresent;
+    const ok = f.contrast ? nothingLeftBehind(f) : allCreated(f);
     const routes = Object.entries(f.byRoute)
       .map(([r, n]) => `${fmtInt(n)} ${r.replace("_apis/hooks/", "")}`)
       .join(", ");
     rows.push({
-      metric: `create ${f.subscriptions}: ${f.scenario}`,
+      metric: `create ${fmtInt(f.subscriptions)}: ${f.scenario}`,
       cells: atSize(
-        100,
-        `${fmtMs(f.ms)}; ${fmtInt(f.calls)} calls (${routes}; ${fmtInt(f.faultsInjected)} faults); on server ${f.onServer}, duplicates ${f.duplicateTriples}, missing ${f.missingTriples}, failed ${f.failedCreates}`,
+        f.subscriptions / 4,
+        `${fmtMs(f.ms)}; ${fmtInt(f.calls)} calls (${routes}; ${fmtInt(f.faultsInjected)} faults); peak ${fmtInt(f.peakInFlight)} calls in flight (client limit ${fmtInt(f.clientLimit)}); on server ${fmtInt(f.onServer)}, duplicates ${f.duplicateTriples}, missing ${f.missingTriples}, failed ${f.failedCreates}`,
       ),
-      target: `${subs100} on server, 1 per (project, event, url)`,
-      met: verdict(ok),
+      target: f.contrast ? "contrast (failures expected): 0 duplicates, nothing on the server but what the successful creates returned" : "all created, 1 per (project, event, url)",
+      met: f.contrast ? `${verdict(ok)}${f.failedCreates > 0 ? `; ${fmtInt(f.failedCreates)} creates failed without the limit` : "; no create failed (the contrast shows nothing)"}` : verdict(ok),
     });
   }
 
   const elapsed = performance.now() - started;
   const notes = [
     `How: each plan case runs in a fresh \`node --import tsx\` process (bench/plan-case.ts); real program and floor interleaved; times and peak RSS (\`process.resourceUsage().maxRSS\`) are the median of ${repeat} runs; a ratio is the ratio of medians, "(runs a-b)" the range of back-to-back run pairs.`,
-    "Real program: index.ts through evaluateStack with one spacelift integration, `projects:` listing N exact names, the 4 default events, secrets as `{secure: ...}` values. Floor: the same number of components and custom resources under the same OfflineMocks, each with a copy of a real subscription's registered inputs (`__provider` replaced by a plain string of the same length).",
-    `REST: provider methods driven directly against the loopback server, ${CONCURRENCY} operations in flight (a 400-in-flight run stands for Pulumi's unbounded --parallel). Faults are drawn per call with a seeded generator; throttled runs allow AZDO_MAX_RETRIES=10.`,
-    `Prototypes (not applied to the program, see bench/variants.ts): ${knownVariants()
+    "Real program: index.ts through evaluateStack with one spacelift integration, `projects:` listing N exact names, the 4 default events, secrets as `{secure: ...}` values. Floor: the same number of components and custom resources under the same OfflineMocks, each with a copy of a real subscription's registered inputs (`__provider` replaced by a plain string of the same length). Both run under the same runtime conditions: tsx turns source maps on, and evaluateStack (real) and plan-case.ts (floor) call `process.setSourceMapsEnabled(false)` while resources register and settle, restoring it after.",
+    `REST: provider methods driven directly against the loopback server, ${CONCURRENCY} operations in flight unless a row says otherwise. Every call goes through the REST client's own per-organization limit (AZDO_MAX_CONCURRENT_REQUESTS, default 12, a slot held from the first attempt through retries and Retry-After waits); 400 or 4,000 operations in flight stand for Pulumi's unbounded --parallel, and the contrast row lifts the limit to 1,000. "Peak calls in flight" counts HTTP requests outstanding at once (the bench wraps fetch). Share faults are drawn per call with a seeded generator; the 20%-429 runs allow AZDO_MAX_RETRIES=10; the budget runs use the client's other defaults (5 retries, 120 s).`,
+    `Prototype (not applied to the program, see bench/variants.ts): ${knownVariants()
       .filter((v) => PROTOTYPES.some((p) => p.real.includes(v.name)))
       .map((v) => `\`${v.name}\`: ${v.change}`)
       .join(" ")}`,
@@ -336,6 +370,9 @@ async function main(): Promise<void> {
       providerBytesPerResource: { target: 3072, values: Object.fromEntries(plans.map((p) => [p.projects, p.providerBytes.max])), met: providerOk },
       oneCallPerOperation: { met: lifecycles.every((l) => [l.create, l.read, l.update, l.delete].every(opOk)) },
       noOrgWideListing: { met: listings.every((n) => n === 0) },
+      createsUnderFaults: Object.fromEntries(
+        faulty.map((f) => [f.scenario, f.contrast ? { contrast: true, target: "no duplicates, nothing left behind", met: nothingLeftBehind(f) } : { target: "all created once", met: allCreated(f) }]),
+      ),
     },
     plan: plans.map((p) => ({ ...p, real: { ...p.real, runs: p.real.runs.map(({ template: _t, ...r }) => r) } })),
     rest: { lifecycles, faulty },

@@ -12,47 +12,14 @@ export interface Variant {
   readonly apply: () => void;
 }
 
-/** Keys ServiceHookSubscription seeds as `undefined` only so they exist as Output properties. */
-const OUTPUT_ONLY_KEYS = ["status", "passwordSet", "passwordHash", "passwordSalt"];
-
-/** Replaces the SDK's dynamic Resource class with one that adjusts props first. */
-function patchDynamicResource(adjust: (props: Record<string, unknown>) => void): void {
-  const dynamic = require("@pulumi/pulumi/dynamic") as { Resource: new (...args: any[]) => object };
-  const Original = dynamic.Resource;
-  class Adjusted extends Original {
-    constructor(...args: any[]) {
-      adjust(args[2] as Record<string, unknown>);
-      super(...args);
-    }
-  }
-  dynamic.Resource = Adjusted;
-}
-
 const VARIANTS: readonly Variant[] = [
   {
     name: "no-stack-capture",
     change:
-      "evaluateStack: set Error.stackTraceLimit = 0 while the program registers resources (restore afterwards). The SDK's debuggablePromise takes `new Error().stack` for 4 promises per resource property, and tsx turns on source maps, so every one is source-mapped.",
+      "Error.stackTraceLimit = 0 in the plan process, real program and floor alike (the program would set it in evaluateStack while resources register). The SDK's debuggablePromise takes `new Error().stack` for every promise it tracks; source maps are now off while resources register, so the traces are no longer mapped, but capturing them still costs time.",
     apply: () => {
       Error.stackTraceLimit = 0;
     },
-  },
-  {
-    name: "unseeded-outputs",
-    change:
-      "ServiceHookSubscription: stop seeding status/passwordSet/passwordHash/passwordSalt as undefined props (nothing in the program reads them; state still holds them, additionalSecretOutputs still applies).",
-    apply: () =>
-      patchDynamicResource((props) => {
-        for (const key of OUTPUT_ONLY_KEYS) if (props[key] === undefined) delete props[key];
-      }),
-  },
-  {
-    name: "no-undefined-props",
-    change: "ServiceHookSubscription: pass only the props that have a value (unseeded outputs, and httpHeaders only when set).",
-    apply: () =>
-      patchDynamicResource((props) => {
-        for (const key of Object.keys(props)) if (props[key] === undefined) delete props[key];
-      }),
   },
 ];
 
