@@ -18,6 +18,8 @@ export interface StackOutputs {
   readonly configStore: Record<string, unknown>;
   /** Where each form value was written. */
   readonly configStoreKeys: StoredKey[];
+  /** The tenant, and where the Azure DevOps scope IDs came from. */
+  readonly tenant?: Record<string, unknown>;
   /** Warnings found while planning (PAT expiry, broad scopes). */
   readonly warnings: readonly string[];
 }
@@ -95,6 +97,7 @@ export async function buildStack(config: StackConfig, now: Date = new Date()): P
   }
   return {
     organizationUrl: config.organizationUrl,
+    ...(principals && { tenant: { tenantId: principals.tenantId, azureDevOpsScopeIds: principals.azureDevOpsScopeSource } }),
     integrations,
     fields: store.outputs,
     configStore,

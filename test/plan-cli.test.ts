@@ -29,13 +29,15 @@ describe("npm run plan", () => {
     expect(Object.keys(doc)).toEqual(expect.arrayContaining(["resources", "outputs"]));
     const app = doc.resources.find((x: { name: string }) => x.name === "gitpod-app");
     expect(app).toMatchObject({ type: "azuread:index/application:Application", parent: "gitpod" });
-    expect(app.inputs.displayName).toBe("Gitpod / Ona (contoso)");
+    expect(app.inputs.displayName).toBe("Gitpod / Ona (contoso, dev)");
+    // The deploying identity stays an owner (the offline tenant's made-up deployer).
+    expect(app.inputs.owners).toEqual([expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-/)]);
+    expect(doc.outputs.tenant.azureDevOpsScopeIds).toBe("tenant");
     expect(doc.outputs.fields.gitpod["Client Secret"]).toBe("[secret]");
     // Parents are matched to the right resources, whatever order registrations finish in.
     const hooks = doc.resources.filter((x: { type: string }) => x.type.endsWith(":ServiceHookSubscription"));
     expect(hooks).toHaveLength(16);
     for (const h of hooks) expect(h.parent).toBe("spacelift-hooks");
-    expect(doc.resources.find((x: { name: string }) => x.name === "tenant-azure-devops").parent).toBe("tenant");
     expect(doc.resources.find((x: { name: string }) => x.name === "gitpod-secret-b").parent).toBe("gitpod");
   });
 

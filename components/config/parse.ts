@@ -112,7 +112,7 @@ export function parseStackConfig(source: ConfigSource, opts: ParseOptions): Stac
     throw new ConfigError(problems.map((p) => `${formatPath(p.path)}: ${p.message}`));
   }
 
-  const integrations = parsed.integrations!.map((item, index) => buildIntegration(item, index, organizationUrl));
+  const integrations = parsed.integrations!.map((item, index) => buildIntegration(item, index, organizationUrl, source.stack));
   return {
     organizationUrl,
     organizationName: organizationName(organizationUrl),
@@ -334,7 +334,7 @@ function crossCheckIntegration(
   }
 }
 
-function buildIntegration(input: IntegrationInput, index: number, organizationUrl: string): IntegrationModel {
+function buildIntegration(input: IntegrationInput, index: number, organizationUrl: string, stack: string): IntegrationModel {
   const preset = PRESETS[input.preset as PresetName];
   const modeName = input.mode ?? preset.defaultMode;
   const mode = preset.modes[modeName]!;
@@ -406,7 +406,8 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
     name: input.name,
     preset: preset.name,
     mode: modeName,
-    displayName: input.displayName ?? `${preset.displayName} (${organizationName(organizationUrl)})`,
+    // The stack is in the default name: stacks share a tenant, and app names are kept unique.
+    displayName: input.displayName ?? `${preset.displayName} (${organizationName(organizationUrl)}, ${stack})`,
     entraApp,
     servicePrincipal,
     serviceHooks,

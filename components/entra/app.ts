@@ -18,7 +18,7 @@ export interface EntraAppArgs {
   readonly graphScopes?: readonly string[];
   /** Issue ID tokens from the authorize endpoint. Defaults to false. */
   readonly idTokens?: boolean;
-  /** Object IDs of the app's owners. Defaults to none (the deploying identity owns it). */
+  /** Object IDs of further owners; the deploying identity is always one. Defaults to none. */
   readonly owners?: readonly string[];
   /** Who may sign in. Defaults to "AzureADMyOrg". */
   readonly signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
@@ -91,12 +91,18 @@ export class EntraApp extends pulumi.ComponentResource {
         return out;
       });
 
+    // The azuread provider drops the caller from owners unless listed, after which an
+    // identity with only Application.ReadWrite.OwnedBy can no longer add the secrets.
+    const owners = pulumi
+      .output(args.principals.callerObjectId)
+      .apply((caller) => [...new Set([caller, ...(args.owners ?? [])])].sort());
+
     const app = new azuread.Application(
       `${name}-app`,
       {
         displayName: args.displayName,
         signInAudience: args.signInAudience ?? "AzureADMyOrg",
-        owners: args.owners && args.owners.length > 0 ? [...args.owners] : undefined,
+        owners,
         web: redirectUris.length > 0 ? { redirectUris, implicitGrant: { idTokenIssuanceEnabled: args.idTokens ?? false } } : undefined,
         requiredResourceAccesses,
         tags: args.tags && args.tags.length > 0 ? [...args.tags] : undefined,
@@ -107,7 +113,7 @@ export class EntraApp extends pulumi.ComponentResource {
 
     const sp = new azuread.ServicePrincipal(
       `${name}-sp`,
-      { clientId: app.clientId, owners: args.owners && args.owners.length > 0 ? [...args.owners] : undefined },
+      { clientId: app.clientId, owners },
       { parent: this },
     );
 
@@ -118,7 +124,9 @@ export class EntraApp extends pulumi.ComponentResource {
         {
           applicationId: app.id,
           displayName: `ado-integrations slot ${w.slot} (rotates ${w.end.toISOString().slice(0, 10)})`,
-          endDate: w.end.toISOString(),
+          // Whole seconds: the provider reads the date back as RFC 3339 without
+          // milliseconds, and any other spelling would replace the secret on every up.
+          endDate: rfc3339(w.end),
           // Replaced exactly when this slot's window moves on.
           rotateWhenChanged: { slot: w.slot, window: String(w.index), periodDays: String(rotationDays) },
         },
@@ -140,7 +148,7 @@ export class EntraApp extends pulumi.ComponentResource {
     this.clientSecret = pulumi.secret(secrets[rotation.current].value);
     this.secretRotation = pulumi.output({
       current: rotation.current,
-      slots: [rotation.a, rotation.b].map((w) => ({ slot: w.slot, rotatesOn: w.end.toISOString() })),
+      slots: [rotation.a, rotation.b].map((w) => ({ slot: w.slot, rotatesOn: rfc3339(w.end) })),
     });
 
     this.registerOutputs({
@@ -156,4 +164,9 @@ export class EntraApp extends pulumi.ComponentResource {
       secretRotation: this.secretRotation,
     });
   }
+}
+
+/** A date as RFC 3339 in UTC with whole seconds (`2027-03-03T00:00:00Z`), as Microsoft Graph returns it. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }

@@ -50,6 +50,8 @@ export interface EvaluateOptions {
   readonly stackDoc?: unknown;
   /** Fixed clock. Defaults to now. */
   readonly now?: Date;
+  /** How the offline tenant answers lookups. Defaults to a tenant that has the Azure DevOps service principal. */
+  readonly tenant?: { readonly hasAzureDevOps?: boolean };
   /** Handed the mocks before the program runs, so a test can see what was registered even when it fails. */
   readonly onMocks?: (mocks: OfflineMocks) => void;
 }
@@ -115,7 +117,7 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   }
   const flat = flattenStackConfig(doc);
 
-  const mocks = new OfflineMocks();
+  const mocks = new OfflineMocks({ tenantHasAzureDevOps: opts.tenant?.hasAzureDevOps });
   opts.onMocks?.(mocks);
   pulumi.runtime.setMocks(mocks, project, opts.stack, true);
   pulumi.runtime.setAllConfig(flat.config, flat.secretKeys);

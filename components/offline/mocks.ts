@@ -37,6 +37,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   /** Every invoke, in order. */
   readonly calls: RecordedCall[] = [];
 
+  constructor(readonly options: { readonly tenantHasAzureDevOps?: boolean } = {}) {}
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const state = this.stateFor(args.type, args.name, args.inputs);
     this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true });
@@ -49,6 +51,15 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     switch (args.token) {
       case "azuread:index/getClientConfig:getClientConfig":
         return { tenantId: OFFLINE_TENANT_ID, clientId: stableGuid("offline-deployer-app"), objectId: stableGuid("offline-deployer") };
+      case "azuread:index/getServicePrincipals:getServicePrincipals": {
+        const clientIds = (args.inputs.clientIds as string[] | undefined) ?? [];
+        const present = clientIds.filter((id) => id !== AZURE_DEVOPS_APP_ID || this.options.tenantHasAzureDevOps !== false);
+        return {
+          clientIds: present,
+          objectIds: present.map((id) => stableGuid(`sp/${id}`)),
+          servicePrincipals: present.map((clientId) => ({ clientId, objectId: stableGuid(`sp/${clientId}`), displayName: clientId === AZURE_DEVOPS_APP_ID ? "Azure DevOps" : clientId })),
+        };
+      }
       case "azuread:index/getServicePrincipal:getServicePrincipal": {
         const clientId = String(args.inputs.clientId ?? "");
         return {

@@ -68,7 +68,7 @@ function keyInputs(r: PlannedResource, projectNames: Readonly<Record<string, str
   const i = r.inputs as Record<string, Loose>;
   switch (r.type) {
     case "azuread:index/application:Application": {
-      const lines = [`displayName: ${i.displayName}`, `signInAudience: ${i.signInAudience}`];
+      const lines = [`displayName: ${i.displayName}`, `signInAudience: ${i.signInAudience}`, `owners: ${(i.owners ?? []).join(", ")}`];
       if (i.web?.redirectUris?.length) lines.push(`redirectUris: ${i.web.redirectUris.join(", ")}`);
       if (i.web?.implicitGrant?.idTokenIssuanceEnabled) lines.push("ID tokens: issued");
       for (const rra of i.requiredResourceAccesses ?? []) {
@@ -79,9 +79,7 @@ function keyInputs(r: PlannedResource, projectNames: Readonly<Record<string, str
       return lines;
     }
     case "azuread:index/servicePrincipal:ServicePrincipal":
-      return i.clientId === AZURE_DEVOPS_APP_ID
-        ? ["Azure DevOps service principal: adopted when present, created when missing, kept on destroy"]
-        : [`clientId: ${i.clientId}`];
+      return [`clientId: ${i.clientId}`, `owners: ${(i.owners ?? []).join(", ")}`];
     case "azuread:index/applicationPassword:ApplicationPassword":
       return [`displayName: ${i.displayName}`, `endDate: ${i.endDate}`];
     case "random:index/randomPassword:RandomPassword":
@@ -152,6 +150,12 @@ export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] 
       for (const [k, v] of outputs) out.push(...indentJson(k, v, "    "));
     }
     out.push(...storeLines(e, name, "  "));
+    out.push("");
+  }
+  const tenant = e.outputs.tenant as { tenantId?: string; azureDevOpsScopeIds?: string } | undefined;
+  if (tenant) {
+    const from = { tenant: "the tenant's Azure DevOps service principal", published: "Microsoft's published list (no Azure DevOps service principal in the tenant yet)", none: "not needed" };
+    out.push(`tenant ${tenant.tenantId}: Azure DevOps scope IDs from ${from[tenant.azureDevOpsScopeIds as keyof typeof from] ?? tenant.azureDevOpsScopeIds}`);
     out.push("");
   }
   if (shared.length) {

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateStack, type Evaluation } from "../../components/offline/evaluate";
+import { stableGuid } from "../../components/offline/ids";
 import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS as ADO, PUBLISHED_GRAPH_SCOPE_IDS as GRAPH } from "../../components/entra/published-ids";
 import { NOW } from "../helpers";
 
@@ -28,7 +29,6 @@ describe("each preset creates what its tool needs and nothing more", () => {
       "ApplicationPassword gitpod-secret-a",
       "ApplicationPassword gitpod-secret-b",
       "ServicePrincipal gitpod-sp",
-      "ServicePrincipal tenant-azure-devops",
     ]);
     const inputs = app(e, "gitpod-app");
     expect(inputs.web).toEqual({ redirectUris: ["https://gitpod.contoso.example/auth/azure-devops/callback"], implicitGrant: { idTokenIssuanceEnabled: true } });
@@ -45,7 +45,6 @@ describe("each preset creates what its tool needs and nothing more", () => {
       "ApplicationPassword bytebase-secret-a",
       "ApplicationPassword bytebase-secret-b",
       "ServicePrincipal bytebase-sp",
-      "ServicePrincipal tenant-azure-devops",
     ]);
     const inputs = app(e, "bytebase-app");
     expect(scopeIds(inputs, ADO_APP)).toEqual([`${ADO["vso.code_full"]}/Scope`, `${ADO["vso.identity"]}/Scope`, `${ADO["vso.project"]}/Scope`]);
@@ -62,7 +61,6 @@ describe("each preset creates what its tool needs and nothing more", () => {
         "Application terrakube-sp-app",
         "ServicePrincipal terrakube-sp",
         "ServicePrincipal terrakube-sp-sp",
-        "ServicePrincipal tenant-azure-devops",
       ]),
     );
     expect(scopeIds(app(e, "terrakube-app"), ADO_APP)).toEqual([`${ADO["vso.code"]}/Scope`, `${ADO["vso.code_status"]}/Scope`]);
@@ -119,7 +117,6 @@ describe("each preset creates what its tool needs and nothing more", () => {
       "ApplicationPassword review-bot-secret-b",
       "RandomPassword review-bot-webhook-password",
       "ServicePrincipal review-bot-sp",
-      "ServicePrincipal tenant-azure-devops",
     ]);
     expect(scopeIds(app(e, "review-bot-app"), ADO_APP)).toEqual([`${ADO["vso.code"]}/Scope`]);
     expect(e.resources.filter((r) => r.type.includes("ServiceHookSubscription"))).toHaveLength(6 * 2);
@@ -147,5 +144,42 @@ describe("the variableGroup store", () => {
       isSecret: false,
     });
     expect(variables["spacelift.Webhook_endpoint"]).toEqual({ value: "https://contoso.app.spacelift.io/webhooks/azure_devops/01hzx3k7p4", isSecret: false });
+  });
+});
+
+describe("Entra details a real tenant depends on", () => {
+  it("writes secret end dates in whole seconds, as the provider reads them back (no replacement on every up)", async () => {
+    const e = await example("gitpod");
+    const ends = e.resources.filter((r) => r.type === "azuread:index/applicationPassword:ApplicationPassword").map((r) => (r.inputs as any).endDate);
+    expect(ends).toHaveLength(2);
+    for (const end of ends) expect(end).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it("keeps the deploying identity as an owner of the app and its service principal, next to configured owners", async () => {
+    const e = await evaluateStack({ projectDir: root, stack: "prod", now: NOW });
+    const deployer = stableGuid("offline-deployer");
+    const gitpodApp = app(e, "gitpod-app");
+    expect(gitpodApp.owners).toEqual([deployer, "2b6f3c1e-8d4a-4f0e-9c7b-5a1d2e3f4a5b"].sort());
+    const sp = e.resources.find((r) => r.name === "gitpod-sp")!.inputs as any;
+    expect(sp.owners).toEqual(gitpodApp.owners);
+    expect(app(e, "gitpod-app").displayName).toBe("Gitpod / Ona (contoso, prod)");
+  });
+
+  it("reads scope IDs from the tenant's Azure DevOps principal, and from Microsoft's published list on a fresh tenant, without creating it", async () => {
+    const withIt = await example("gitpod");
+    expect((withIt.outputs.tenant as any).azureDevOpsScopeIds).toBe("tenant");
+    const fresh = await evaluateStack({
+      projectDir: root,
+      stack: "example",
+      stackFile: path.join(root, "examples", "gitpod.yaml"),
+      now: NOW,
+      tenant: { hasAzureDevOps: false },
+    });
+    expect((fresh.outputs.tenant as any).azureDevOpsScopeIds).toBe("published");
+    expect(scopeIds(app(fresh, "gitpod-app"), ADO_APP)).toEqual([`${ADO["vso.code_write"]}/Scope`, `${ADO["vso.profile"]}/Scope`]);
+    // Microsoft's principals are looked up only, never declared as resources.
+    for (const e of [withIt, fresh]) {
+      expect(e.resources.filter((r) => r.type === "azuread:index/servicePrincipal:ServicePrincipal" && ["499b84ac-1321-427f-aa17-267ca6975798", "00000003-0000-0000-c000-000000000000"].includes((r.inputs as any).clientId))).toEqual([]);
+    }
   });
 });
