@@ -101,6 +101,8 @@ async function floor(templateFile: string, variants: readonly Variant[]): Promis
   const template = JSON.parse(readFileSync(templateFile, "utf8")) as FloorTemplate;
   const pulumi = require("@pulumi/pulumi") as typeof pulumiSdk;
   const { OfflineMocks } = require("../components/offline/mocks") as typeof import("../components/offline/mocks");
+  // The same settling rule as evaluateStack, so both sides stop measuring at the same point.
+  const { settle } = require("../components/offline/evaluate") as typeof import("../components/offline/evaluate");
   const started = performance.now();
   const mocks = new OfflineMocks();
   pulumi.runtime.setMocks(mocks, "ado-integrations", "bench", true);
@@ -153,18 +155,6 @@ async function floor(templateFile: string, variants: readonly Variant[]): Promis
     customs: mocks.resources.filter((r) => r.custom).length,
     dynamic: 0,
   };
-}
-
-/** Waits until the count stops growing across a few turns of the event loop, as evaluateStack does. */
-async function settle(count: () => number): Promise<void> {
-  let last = -1;
-  let stable = 0;
-  while (stable < 5) {
-    await new Promise((r) => setImmediate(r));
-    const n = count();
-    stable = n === last ? stable + 1 : 0;
-    last = n;
-  }
 }
 
 function mean(values: readonly number[]): number {

@@ -210,7 +210,7 @@ export async function resolveDeep(value: unknown): Promise<unknown> {
 }
 
 /** Waits until the count stops growing across a few turns of the event loop. */
-async function settle(count: () => number): Promise<void> {
+export async function settle(count: () => number): Promise<void> {
   let last = -1;
   let stable = 0;
   while (stable < 5) {
