@@ -12,6 +12,13 @@ function plan(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Writes a stack file to a fresh temporary folder and returns its path. */
+function stackFile(name: string, lines: readonly string[]): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "plan-")), name);
+  writeFileSync(file, lines.join("\n"));
+  return file;
+}
+
 describe("npm run plan", () => {
   it("prints the dev stack's plan", () => {
     const r = plan();
@@ -50,21 +57,16 @@ describe("npm run plan", () => {
   });
 
   it("on invalid config exits 2 and prints the config errors and nothing else", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
-    const file = path.join(dir, "Pulumi.bad.yaml");
-    writeFileSync(
-      file,
-      [
-        "config:",
-        "  ado-integrations:organization: contoso",
-        "  ado-integrations:integrations:",
-        "    - name: gitpod",
-        "      preset: gitpd",
-        "    - name: spacelift",
-        "      preset: spacelift",
-        "      serviceHooks: { url: 'http://x.example', projects: [] }",
-      ].join("\n"),
-    );
+    const file = stackFile("Pulumi.bad.yaml", [
+      "config:",
+      "  ado-integrations:organization: contoso",
+      "  ado-integrations:integrations:",
+      "    - name: gitpod",
+      "      preset: gitpd",
+      "    - name: spacelift",
+      "      preset: spacelift",
+      "      serviceHooks: { url: 'http://x.example', projects: [] }",
+    ]);
     const r = plan("--stack-file", file);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
@@ -81,21 +83,16 @@ describe("npm run plan", () => {
   });
 
   it("lists policy findings and exits 3 on a mandatory violation", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
-    const file = path.join(dir, "Pulumi.broad.yaml");
-    writeFileSync(
-      file,
-      [
-        "config:",
-        "  ado-integrations:organization: contoso",
-        "  ado-integrations:integrations:",
-        "    - name: gitpod",
-        "      preset: gitpod",
-        "      entraApp:",
-        "        redirectUris: [https://gitpod.example.com/auth/azure-devops/callback]",
-        "        scopes: [vso.code_write, vso.profile, vso.code_full]",
-      ].join("\n"),
-    );
+    const file = stackFile("Pulumi.broad.yaml", [
+      "config:",
+      "  ado-integrations:organization: contoso",
+      "  ado-integrations:integrations:",
+      "    - name: gitpod",
+      "      preset: gitpod",
+      "      entraApp:",
+      "        redirectUris: [https://gitpod.example.com/auth/azure-devops/callback]",
+      "        scopes: [vso.code_write, vso.profile, vso.code_full]",
+    ]);
     // The prod policy config makes every policy mandatory.
     const r = plan("--stack", "prod", "--stack-file", file);
     expect(r.code).toBe(3);
