@@ -6,6 +6,8 @@ export default defineConfig({
     // that work, separate processes can.
     pool: "forks",
     include: ["test/**/*.test.ts"],
+    // The engine suite has its own config (vitest.engine.config.mts, npm run test:engine).
+    exclude: ["test/engine/**", "node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // In CI a JSON report is written too, so .ci/run can count results.

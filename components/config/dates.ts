@@ -2,9 +2,14 @@
 
 const DAY_MS = 86_400_000;
 
-/** Parses a `YYYY-MM-DD` date as midnight UTC; undefined when it is not a real calendar date. */
+/**
+ * Parses a `YYYY-MM-DD` date as midnight UTC; undefined when it is not a real
+ * calendar date. Also takes `YYYY-MM-DD 00:00:00 +0000 UTC`: the Pulumi CLI
+ * reads an unquoted date in a stack file as a timestamp and hands the
+ * program that text, while the offline plan's YAML reader keeps the date.
+ */
 export function parseDate(value: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?: 00:00:00 \+0000 UTC)?$/.exec(value);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));

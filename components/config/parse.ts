@@ -6,7 +6,7 @@ import { PRESETS } from "../presets";
 import { FIELD_SOURCES, type FieldSource, type FormField, type PresetMode, type PresetName } from "../presets/types";
 
 const FIELD_SOURCE_NAMES: readonly string[] = FIELD_SOURCES;
-import { parseDate } from "./dates";
+import { formatDate, parseDate } from "./dates";
 import { ConfigError, didYouMean, formatPath, looksLikeSecret, quote } from "./messages";
 import type { ConfigStoreModel, IntegrationModel, PatModel, StackModel } from "./model";
 import {
@@ -317,8 +317,8 @@ function crossCheckIntegration(
     if (typeof pat.expiresOn === "string" && parseDate(pat.expiresOn) && (pat.createdOn === undefined || (typeof pat.createdOn === "string" && parseDate(pat.createdOn)))) {
       const findings = checkPat(
         {
-          expiresOn: pat.expiresOn,
-          createdOn: pat.createdOn as string | undefined,
+          expiresOn: formatDate(parseDate(pat.expiresOn)!),
+          createdOn: typeof pat.createdOn === "string" ? formatDate(parseDate(pat.createdOn)!) : undefined,
           scopes,
           allOrganizations: pat.allOrganizations === true,
           expiryWarningDays: typeof pat.expiryWarningDays === "number" ? pat.expiryWarningDays : DEFAULT_PAT_WARNING_DAYS,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AZURE_DEVOPS_SCOPES, GRAPH_SCOPES, PAT_SCOPES } from "../entra/scopes";
 import { FIELD_SOURCES, PRESET_NAMES } from "../presets/types";
 import { EVENT_TYPES, MESSAGE_FORMAT_VALUES, RESOURCE_DETAILS_VALUES } from "../azure-devops/runtime/events";
-import { parseDate } from "./dates";
+import { formatDate, parseDate } from "./dates";
 
 /**
  * The shape of `Pulumi.<stack>.yaml` under the `ado-integrations:` namespace.
@@ -40,9 +40,11 @@ const url = (what: string, opts: { allowLocalhostHttp: boolean }) =>
     }
   });
 
-const date = z.string({ error: "must be a date written YYYY-MM-DD" }).refine((v) => parseDate(v) !== undefined, {
-  message: "must be a real date written YYYY-MM-DD",
-});
+const date = z
+  .string({ error: "must be a date written YYYY-MM-DD" })
+  .refine((v) => parseDate(v) !== undefined, { message: "must be a real date written YYYY-MM-DD" })
+  // One spelling downstream, whichever form the CLI handed over (see parseDate).
+  .transform((v) => formatDate(parseDate(v)!));
 
 /** A config key name that holds a secret, set with `pulumi config set --secret`. */
 const configKeyRef = z

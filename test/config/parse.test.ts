@@ -44,6 +44,15 @@ describe("a valid config", () => {
     expect(model.warnings).toEqual([]);
   });
 
+  it("takes an unquoted date as the Pulumi CLI hands it over, and keeps one spelling", () => {
+    // `expiresOn: 2027-01-31` without quotes reaches the program as a timestamp (seen through the real engine).
+    const unquoted = { ...spacelift, pat: { ...spacelift.pat, expiresOn: "2027-01-31 00:00:00 +0000 UTC", createdOn: "2026-11-01 00:00:00 +0000 UTC" } };
+    const model = parseStackConfig(configSource({ ...secrets, organization: "contoso", integrations: [unquoted] }, secretKeys), { now: NOW });
+    expect(model.integrations[0]!.pat).toMatchObject({ expiresOn: "2027-01-31", createdOn: "2026-11-01" });
+    const notMidnight = { ...spacelift, pat: { ...spacelift.pat, expiresOn: "2027-01-31 10:00:00 +0000 UTC" } };
+    expect(problemsOf({ organization: "contoso", integrations: [notMidnight] })).toEqual(["integrations[0].pat.expiresOn: must be a real date written YYYY-MM-DD"]);
+  });
+
   it("allows http redirect URIs on localhost", () => {
     const model = parseStackConfig(
       configSource({ organization: "contoso", integrations: [{ ...gitpod, entraApp: { redirectUris: ["http://localhost:3000/cb", "http://127.0.0.1/cb"] } }] }),

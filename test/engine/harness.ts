@@ -1,0 +1,208 @@
+/**
+ * Runs the real Pulumi CLI on a temporary copy of the project, the way
+ * Pulumi's own ProgramTest does: a file backend, the passphrase secrets
+ * provider, a fresh stack, no update checks and no plugin downloads. The
+ * Azure DevOps side is the loopback server the test starts; azuread and
+ * random are the stand-in plugins of ./standins.
+ */
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { inject } from "vitest";
+import YAML from "yaml";
+import { FAST_SETTINGS } from "../azure-devops/helpers";
+import type { Loopback } from "../loopback/server";
+
+/** The repository root. */
+export const ROOT = path.resolve(__dirname, "../..");
+const STANDINS = path.join(__dirname, "standins", "bin");
+/** The passphrase of every test stack's secrets. */
+export const PASSPHRASE = "engine-test-passphrase";
+/** Files and folders of the project the engine does not need in a copy. */
+const NOT_COPIED = new Set([".git", "node_modules", ".ci", "bench", "test", "coverage", "bin"]);
+
+/** The folder with `pulumi` and its plugins, or why there is none (set by the engine suite's global setup). */
+export function engine(): { bin?: string; reason?: string } {
+  return { bin: inject("engineBin") || undefined, reason: inject("engineMissing") || undefined };
+}
+
+/** What one CLI command did. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr together, for assertions on messages. */
+  readonly output: string;
+}
+
+/** Options of one CLI command. */
+export interface RunOptions {
+  /** Extra environment (AZDO_ADOPT_EXISTING, ...). */
+  readonly env?: Record<string, string>;
+  /** Called once the process started; used to kill it part-way. */
+  readonly started?: (pid: number) => void;
+  /** Standard input. */
+  readonly input?: string;
+}
+
+/**
+ * A temporary copy of the project (node_modules linked, not copied) with its
+ * own Pulumi home and file backend, for one test's stacks.
+ */
+export class EngineProject {
+  readonly dir: string;
+  readonly home: string;
+  readonly state: string;
+  private readonly bin: string;
+  private readonly server: Loopback;
+  private readonly extraEnv: Record<string, string>;
+
+  constructor(bin: string, server: Loopback, options: { readonly program?: string; readonly env?: Record<string, string> } = {}) {
+    this.bin = bin;
+    this.server = server;
+    this.extraEnv = options.env ?? {};
+    const base = mkdtempSync(path.join(tmpdir(), "ado-engine-"));
+    this.dir = path.join(base, "project");
+    this.home = path.join(base, "home");
+    this.state = path.join(base, "state");
+    mkdirSync(this.home);
+    mkdirSync(this.state);
+    const source = options.program ?? ROOT;
+    cpSync(source, this.dir, {
+      recursive: true,
+      filter: (src) => {
+        const rel = path.relative(source, src);
+        if (rel === "") return true;
+        const top = rel.split(path.sep)[0]!;
+        // Stack files hold placeholder secrets no passphrase decrypts: tests write their own.
+        return !NOT_COPIED.has(top) && !/^Pulumi\.[^/]+\.yaml$/.test(rel);
+      },
+    });
+    if (!existsSync(path.join(this.dir, "node_modules"))) symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+  }
+
+  /** The environment every command runs with: only what the CLI, the program and its providers need. */
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const keep = ["HOME", "TMPDIR", "LANG", "TERM", "USER"];
+    const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+    return {
+      ...base,
+      PATH: [this.bin, STANDINS, path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
+      PULUMI_HOME: this.home,
+      PULUMI_BACKEND_URL: `file://${this.state}`,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      NO_COLOR: "1",
+      AZDO_PERSONAL_ACCESS_TOKEN: this.server.pat,
+      ...FAST_SETTINGS,
+      // The engine's provider host waits for slower answers than the unit tests do.
+      AZDO_REQUEST_TIMEOUT_SECONDS: "10",
+      AZDO_RETRY_MAX_SECONDS: "20",
+      ...this.extraEnv,
+      ...extra,
+    };
+  }
+
+  /** Runs `pulumi <args>` in the project copy; never throws on a non-zero exit. */
+  pulumi(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(path.join(this.bin, "pulumi"), [...args], { cwd: this.dir, env: this.env(options.env), stdio: ["pipe", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      let output = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => ((stdout += d), (output += d)));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => ((stderr += d), (output += d)));
+      child.on("error", reject);
+      child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, output }));
+      child.stdin.end(options.input ?? "");
+      if (child.pid !== undefined) options.started?.(child.pid);
+    });
+  }
+
+  /** Like {@link pulumi}, but fails with the command's output when it exits non-zero. */
+  async ok(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+    const r = await this.pulumi(args, options);
+    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code ?? r.signal}:\n${r.output.slice(-6000)}`);
+    return r;
+  }
+
+  /**
+   * Creates stack `name` from a stack file's `config:`, pointed at the
+   * loopback organization. `secure:` entries are replaced by `secrets` (key
+   * without namespace -> value), set with `pulumi config set --secret`.
+   */
+  async initStack(name: string, stackFile: string | Record<string, unknown>, secrets: Record<string, string> = {}): Promise<void> {
+    await this.ok(["stack", "init", name, "--secrets-provider", "passphrase", "--non-interactive"]);
+    const source = typeof stackFile === "string" ? (YAML.parse(readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> }).config ?? {} : stackFile;
+    const file = path.join(this.dir, `Pulumi.${name}.yaml`);
+    const written = YAML.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const config: Record<string, unknown> = {};
+    const missing: string[] = [];
+    for (const [key, value] of Object.entries(source)) {
+      if (value && typeof value === "object" && "secure" in value) {
+        const short = key.split(":").pop()!;
+        if (secrets[short] === undefined) missing.push(short);
+        continue;
+      }
+      config[key] = value;
+    }
+    if (missing.length > 0) throw new Error(`initStack ${name}: no test value for secret key(s) ${missing.join(", ")}`);
+    config["ado-integrations:organization"] = this.server.orgUrl;
+    writeFileSync(file, stackYaml({ ...written, config }));
+    for (const [key, value] of Object.entries(secrets)) {
+      await this.ok(["config", "set", "--stack", name, "--secret", `ado-integrations:${key}`, "--", value]);
+    }
+  }
+
+  /** Rewrites part of a stack's config (plain values only). */
+  editConfig(name: string, edit: (config: Record<string, unknown>) => void): void {
+    const file = path.join(this.dir, `Pulumi.${name}.yaml`);
+    const doc = YAML.parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    edit(doc.config);
+    writeFileSync(file, stackYaml(doc));
+  }
+
+  /** The stack's checkpoint as `pulumi stack export` prints it. */
+  async exportState(name: string): Promise<{ text: string; deployment: { resources?: { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[]; pending_operations?: unknown[] } }> {
+    const r = await this.ok(["stack", "export", "--stack", name]);
+    return { text: r.stdout, deployment: JSON.parse(r.stdout).deployment };
+  }
+
+  /** Bytes of the stack's state file in the file backend. */
+  stateBytes(name: string): number {
+    const dir = path.join(this.state, ".pulumi", "stacks");
+    const found = findFile(dir, (f) => f === `${name}.json`);
+    if (!found) throw new Error(`no state file for stack ${name} under ${dir}`);
+    return readFileSync(found).length;
+  }
+
+  /** Removes the copy, its state and Pulumi home. */
+  remove(): void {
+    rmSync(path.dirname(this.dir), { recursive: true, force: true });
+  }
+}
+
+/** YAML with every string quoted, as the example stack files write dates. */
+function stackYaml(doc: unknown): string {
+  return YAML.stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
+}
+
+function findFile(dir: string, match: (name: string) => boolean): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(full, match);
+      if (found) return found;
+    } else if (match(entry.name)) return full;
+  }
+  return undefined;
+}
+
+/** Common flags of commands that must never prompt. */
+export const NON_INTERACTIVE = ["--non-interactive", "--skip-preview"] as const;

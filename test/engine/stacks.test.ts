@@ -1,0 +1,104 @@
+/**
+ * Every example stack and the dev stack through the real engine: `up`
+ * creates on the Azure DevOps side exactly what the offline plan lists,
+ * once each; a second preview and a refreshing preview are empty; state
+ * holds no secret in plaintext while `stack output --show-secrets` shows
+ * the stored ones; `destroy` leaves the organization as it found it.
+ */
+import * as path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startLoopback, type Loopback } from "../loopback/server";
+import { EngineProject, engine, ROOT } from "./harness";
+import { plannedOf, planProjects, planResources } from "./plan";
+
+const { bin, reason } = engine();
+
+/** Test values for each `secure:` key of the stack files; none may show up in state. */
+const SECRETS: Record<string, string> = {
+  spaceliftWebhookPassword: "engine-webhook-password-Q7rT2v",
+  spaceliftPat: "engine-spacelift-pat-3kd8Wq0x",
+  infrakitchenPat: "engine-infrakitchen-pat-Pz91mB",
+};
+
+const STACKS: Record<string, string> = {
+  dev: path.join(ROOT, "Pulumi.dev.yaml"),
+  ...Object.fromEntries(["bytebase", "custom", "gitpod", "infrakitchen", "spacelift", "terrakube"].map((n) => [n, path.join(ROOT, "examples", `${n}.yaml`)])),
+};
+
+describe.skipIf(!bin)(`engine: each stack up, preview, refresh, destroy${bin ? "" : ` (skipped: ${reason})`}`, () => {
+  let server: Loopback | undefined;
+  let project: EngineProject | undefined;
+
+  afterEach(async () => {
+    project?.remove();
+    await server?.stop();
+    project = undefined;
+    server = undefined;
+  });
+
+  for (const [stack, file] of Object.entries(STACKS)) {
+    it(`${stack}: up matches the offline plan; previews are empty; no plaintext secret in state; destroy cleans up`, async () => {
+      const planned = planResources(file);
+      server = await startLoopback({ projects: await planProjects(file) });
+      project = new EngineProject(bin!, server);
+      const secrets = Object.fromEntries(Object.entries(SECRETS).filter(([k]) => new RegExp(`:${k}:\\s*$`, "m").test(readText(file))));
+      await project.initStack(stack, file, secrets);
+
+      const up = await project.ok(["up", "--stack", stack, "--yes", "--non-interactive", "--skip-preview"]);
+      expect(up.output).not.toContain("error:");
+
+      // The server holds exactly what the plan listed, once each.
+      const hooks = plannedOf(planned, "ServiceHookSubscription");
+      const onServer = [...server.state.subscriptions.values()];
+      expect(onServer.map((s) => `${s.publisherInputs.projectId}/${s.eventType}/${s.consumerInputs.url}`).sort()).toEqual(
+        hooks.map((h) => `${h.inputs.projectId}/${h.inputs.eventType}/${h.inputs.url}`).sort(),
+      );
+      const groups = plannedOf(planned, "VariableGroup");
+      expect([...server.state.variableGroups.values()].map((g) => g.name).sort()).toEqual(groups.map((g) => g.inputs.name).sort());
+      expect(server.state.entitlements.size).toBe(plannedOf(planned, "ServicePrincipalEntitlement").length);
+      expect(server.count("POST", "_apis/hooks/subscriptions")).toBe(hooks.length);
+
+      // No perpetual diff, with or without a refresh.
+      const callsBefore = server.calls.length;
+      await project.ok(["preview", "--stack", stack, "--expect-no-changes", "--non-interactive"]);
+      await project.ok(["preview", "--stack", stack, "--refresh", "--expect-no-changes", "--non-interactive"]);
+      const writes = server.calls.slice(callsBefore).filter((c) => c.method !== "GET" && !c.path.endsWith("/query"));
+      expect(writes.map((c) => `${c.method} ${c.path}`)).toEqual([]);
+
+      // Secrets: never in state in plaintext; the stored ones readable with --show-secrets.
+      const state = await project.exportState(stack);
+      for (const value of Object.values(secrets)) expect(state.text).not.toContain(value);
+      for (const s of onServer) if (s.consumerInputs.basicAuthPassword) expect(state.text).not.toContain(s.consumerInputs.basicAuthPassword);
+      const outputs = JSON.parse((await project.ok(["stack", "output", "--stack", stack, "--json", "--show-secrets"])).stdout);
+      const hidden = JSON.parse((await project.ok(["stack", "output", "--stack", stack, "--json"])).stdout);
+      for (const [integration, fields] of Object.entries(outputs.fields as Record<string, Record<string, string>>)) {
+        for (const [label, value] of Object.entries(fields)) {
+          expect(value, `${integration}.${label}`).toEqual(expect.any(String));
+          const masked = hidden.fields[integration][label];
+          if (masked === "[secret]") {
+            expect(state.text, `${integration}.${label} in state`).not.toContain(value);
+          }
+        }
+      }
+      if (secrets.spaceliftPat) {
+        expect(outputs.fields.spacelift["Personal access token"]).toBe(secrets.spaceliftPat);
+        expect(hidden.fields.spacelift["Personal access token"]).toBe("[secret]");
+      }
+
+      // Destroy removes everything the stack created.
+      await project.ok(["destroy", "--stack", stack, "--yes", "--non-interactive", "--skip-preview"]);
+      expect(server.state.subscriptions.size).toBe(0);
+      expect(server.state.variableGroups.size).toBe(0);
+      expect(server.state.entitlements.size).toBe(0);
+    });
+  }
+
+  beforeAll(() => {
+    if (!bin) console.log(`engine suite skipped: ${reason}`);
+  });
+  afterAll(() => undefined);
+});
+
+function readText(file: string): string {
+  return require("node:fs").readFileSync(file, "utf8") as string;
+}
