@@ -125,6 +125,17 @@ describe("lifecycle", () => {
   });
 });
 
+describe("diff of state read back from the engine", () => {
+  it("finds no change when the state's objects have their keys sorted, as the Pulumi engine stores them", async () => {
+    const inputs = spInputs();
+    const { outs } = await create(inputs);
+    // The engine hands state back with object keys in sorted order (group before projectId).
+    const fromEngine = JSON.parse(JSON.stringify(outs, (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v)));
+    expect(Object.keys(fromEngine.projects[0])).toEqual(["group", "projectId"]);
+    expect(diffEntitlement(fromEngine, inputs)).toEqual({ changes: false, replaces: [], changed: [] });
+  });
+});
+
 describe("drift", () => {
   it("an access level changed by hand is drift that update repairs", async () => {
     const inputs = spInputs();

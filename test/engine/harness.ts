@@ -127,7 +127,12 @@ export class EngineProject {
   /** Like {@link pulumi}, but fails with the command's output when it exits non-zero. */
   async ok(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
     const r = await this.pulumi(args, options);
-    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code ?? r.signal}:\n${r.output.slice(-6000)}`);
+    if (r.code !== 0) {
+      // The whole output goes to a file: a long diff would be cut in the test report.
+      const log = path.join(path.dirname(this.dir), `pulumi-${Date.now()}.log`);
+      writeFileSync(log, r.output);
+      throw new Error(`pulumi ${args.join(" ")} exited ${r.code ?? r.signal} (whole output: ${log}):\n${r.output.slice(-6000)}`);
+    }
     return r;
   }
 
@@ -181,8 +186,9 @@ export class EngineProject {
     return readFileSync(found).length;
   }
 
-  /** Removes the copy, its state and Pulumi home. */
+  /** Removes the copy, its state and Pulumi home; kept when ADO_ENGINE_KEEP is set, for a look after a failure. */
   remove(): void {
+    if (process.env.ADO_ENGINE_KEEP) return;
     rmSync(path.dirname(this.dir), { recursive: true, force: true });
   }
 }

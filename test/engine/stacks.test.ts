@@ -60,7 +60,7 @@ describe.skipIf(!bin)(`engine: each stack up, preview, refresh, destroy${bin ? "
 
       // No perpetual diff, with or without a refresh.
       const callsBefore = server.calls.length;
-      await project.ok(["preview", "--stack", stack, "--expect-no-changes", "--non-interactive"]);
+      await project.ok(["preview", "--stack", stack, "--expect-no-changes", "--non-interactive", "--diff"]);
       await project.ok(["preview", "--stack", stack, "--refresh", "--expect-no-changes", "--non-interactive"]);
       const writes = server.calls.slice(callsBefore).filter((c) => c.method !== "GET" && !c.path.endsWith("/query"));
       expect(writes.map((c) => `${c.method} ${c.path}`)).toEqual([]);

@@ -43,9 +43,22 @@ export function sortedRecord<T>(entries: Iterable<[string, T]>): Record<string, 
   return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Deep equality of JSON-shaped values (key order counts: compare sorted records). */
+/**
+ * Deep equality of JSON-shaped values, whatever the order of object keys:
+ * state read back from the Pulumi engine has its keys sorted, while inputs
+ * keep the order the program built them in (a perpetual diff on entitlement
+ * projects, seen only through the real engine).
+ */
 export function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify(canonicalJson(a)) === JSON.stringify(canonicalJson(b));
+}
+
+function canonicalJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonicalJson);
+  if (v !== null && typeof v === "object") {
+    return sortedRecord(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, canonicalJson(x)]));
+  }
+  return v;
 }
 
 /** Throws one error listing every problem of a resource's inputs, or nothing when there is none. */
