@@ -5,7 +5,7 @@
  * program that registers violating resources directly fails with each
  * policy's name and message, at the level the pack config sets.
  */
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -60,9 +60,12 @@ describe.skipIf(!bin)(`engine: the policy pack${bin ? "" : ` (skipped: ${reason}
   it("a program with violating resources fails with every policy's name and message at its configured level", async () => {
     server = await startLoopback();
     project = new EngineProject(bin!, server);
-    copyFileSync(path.join(__dirname, "violations", "index.ts"), path.join(project.dir, "violations.ts"));
+    // At the same path as in the repository, so its imports of components/ resolve alike.
+    const program = path.join("test", "engine", "violations", "index.ts");
+    mkdirSync(path.dirname(path.join(project.dir, program)), { recursive: true });
+    copyFileSync(path.join(ROOT, program), path.join(project.dir, program));
     const yamlFile = path.join(project.dir, "Pulumi.yaml");
-    writeFileSync(yamlFile, `${readFileSync(yamlFile, "utf8")}main: violations.ts\n`);
+    writeFileSync(yamlFile, `${readFileSync(yamlFile, "utf8")}main: ${program}\n`);
     await project.ok(["stack", "init", "violations", "--secrets-provider", "passphrase", "--non-interactive"]);
 
     const r = await project.pulumi(["preview", "--stack", "violations", "--non-interactive", "--policy-pack", "policies", "--policy-pack-config", "policies/config.dev.json"]);

@@ -295,8 +295,11 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 		return err
 	}
 	cmd := exec.CommandContext(server.Context(), "node", append(append(append([]string{}, opts.nodeargs...), runner), args...)...)
+	// A policy pack runs in its own folder (PolicyPack reads its version from
+	// ./package.json), as the CLI's older analyzer path ran it; a plugin runs
+	// where the CLI says.
 	cmd.Dir = req.GetPwd()
-	if cmd.Dir == "" {
+	if cmd.Dir == "" || req.GetKind() == "analyzer" {
 		cmd.Dir = dir
 	}
 	cmd.Env = append(append(os.Environ(), req.GetEnv()...), opts.env()...)

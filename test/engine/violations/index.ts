@@ -2,14 +2,15 @@
  * A program for the engine suite's policy test only: it registers resources
  * that break each policy of the pack directly, the way config validation
  * would never let the real program do. Copied next to the project's own
- * files as the program of a test stack (see policy.test.ts); never deployed.
+ * files, at the same path, as the program of a test stack (see
+ * policy.test.ts); never deployed.
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceHookSubscription } from "./components/azure-devops/service-hook-subscription";
-import { VariableGroup } from "./components/azure-devops/variable-group";
-import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS } from "./components/entra/published-ids";
-import { AZURE_DEVOPS_APP_ID } from "./components/entra/scopes";
+import { ServiceHookSubscription } from "../../../components/azure-devops/service-hook-subscription";
+import { VariableGroup } from "../../../components/azure-devops/variable-group";
+import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS } from "../../../components/entra/published-ids";
+import { AZURE_DEVOPS_APP_ID } from "../../../components/entra/scopes";
 
 class PatDeclaration extends pulumi.ComponentResource {
   constructor(name: string, props: Record<string, unknown>) {
