@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --repeat 5] [-- --sizes 10,100,1000] [-- --no-prototypes]`
+ *   `[-- --engine-sizes 100,1000] [-- --no-engine] [-- --engine-only]`
  *
  * Scale benchmark for issue 6 (1,000 projects x 4 events from one stack).
  * Prints one markdown table to stdout (progress goes to stderr) and writes
@@ -17,6 +18,7 @@ import type { FloorTemplate, PlanCaseResult } from "./plan-case";
 import type { Fault } from "../test/loopback/server";
 import { measureFaultyCreates, measureLifecycle, type FaultModel, type FaultyCreateOptions, type FaultyCreateResult, type LifecycleResult } from "./rest";
 import { knownVariants } from "./variants";
+import { engineBin, engineTable, measureEngine, type EngineCase } from "./engine";
 
 const REPO = path.resolve(__dirname, "..");
 /** Operations in flight, as the engine runs resource operations in parallel. */
@@ -229,8 +231,13 @@ async function main(): Promise<void> {
       repeat: { type: "string", default: "5" },
       sizes: { type: "string", default: "10,100,1000" },
       "no-prototypes": { type: "boolean", default: false },
+      "engine-sizes": { type: "string", default: "100,1000" },
+      "no-engine": { type: "boolean", default: false },
+      "engine-only": { type: "boolean", default: false },
     },
   });
+  const engineSizes = values["no-engine"] ? [] : values["engine-sizes"]!.split(",").map(Number);
+  if (values["engine-only"]) return engineOnly(engineSizes);
   const repeat = Number(values.repeat);
   const sizes = values.sizes!.split(",").map(Number);
   const prototypes = !values["no-prototypes"];
@@ -356,6 +363,8 @@ async function main(): Promise<void> {
     `Node ${process.version}, ${os.cpus().length} cores; whole bench ${fmtMs(elapsed)}.`,
   ];
   process.stdout.write(`${table(sizes, rows)}\n\n${notes.map((n) => `- ${n}`).join("\n")}\n`);
+  const engine = await runEngine(engineSizes);
+  if (engine.table) process.stdout.write(`\n${engine.table}\n\n- ${ENGINE_NOTE}\n`);
 
   const results = {
     generatedAt: new Date().toISOString(),
@@ -380,6 +389,26 @@ async function main(): Promise<void> {
   writeFileSync(path.join(REPO, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote bench/results.json (${fmtMs(elapsed)})`);
 }
+
+/** Runs the engine cases, prints their table and writes bench/results-engine.json. */
+async function runEngine(sizes: readonly number[]): Promise<{ table: string; cases: EngineCase[] }> {
+  if (sizes.length === 0) return { table: "", cases: [] };
+  const bin = engineBin();
+  const cases: EngineCase[] = [];
+  for (const n of sizes) cases.push(await measureEngine(bin, n, log));
+  writeFileSync(path.join(REPO, "bench", "results-engine.json"), `${JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, cores: os.cpus().length, cases }, null, 2)}\n`);
+  log("wrote bench/results-engine.json");
+  return { table: engineTable(cases), cases };
+}
+
+async function engineOnly(sizes: readonly number[]): Promise<void> {
+  const started = performance.now();
+  const { table: text } = await runEngine(sizes);
+  process.stdout.write(`${text}\n\n- ${ENGINE_NOTE}\n- Node ${process.version}, ${os.cpus().length} cores; engine cases ${fmtMs(performance.now() - started)}.\n`);
+}
+
+const ENGINE_NOTE =
+  "Engine: the real Pulumi CLI (scripts/engine.sh) with a file backend, one run per command. Real: one Spacelift integration hooking N exact project names with its 4 default events, against the loopback server. Floor: bench/engine-floor, as many do-nothing dynamic resources with inputs of the same shape, through the same engine and dynamic-provider host. REST calls are counted by the server.";
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,15 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { SubscriptionInputs } from "../../components/azure-devops/runtime/subscriptions";
 import { type Loopback, type LoopbackOptions, startLoopback } from "../loopback/server";
+import { FAST_SETTINGS } from "../loopback/settings";
 
-/** Retry and timeout settings small enough to keep fault tests fast. */
-export const FAST_SETTINGS = {
-  AZDO_MAX_RETRIES: "3",
-  AZDO_RETRY_BASE_SECONDS: "0.005",
-  AZDO_RETRY_MAX_DELAY_SECONDS: "0.05",
-  AZDO_RETRY_MAX_SECONDS: "5",
-  AZDO_REQUEST_TIMEOUT_SECONDS: "0.2",
-} as const;
+export { FAST_SETTINGS } from "../loopback/settings";
 
 /** A webhook password that must never show up outside the secret input. */
 export const WEBHOOK_PASSWORD = "hook-password-Zq8sV1xW";

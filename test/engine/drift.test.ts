@@ -8,7 +8,8 @@
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLoopback, type Loopback } from "../loopback/server";
-import { EngineProject, engine, ROOT } from "./harness";
+import { engine } from "./engine-bin";
+import { EngineProject, ROOT } from "./harness";
 import { planProjects } from "./plan";
 
 const { bin, reason } = engine();

@@ -3,15 +3,15 @@
  * Pulumi's own ProgramTest does: a file backend, the passphrase secrets
  * provider, a fresh stack, no update checks and no plugin downloads. The
  * Azure DevOps side is the loopback server the test starts; azuread and
- * random are the stand-in plugins of ./standins.
+ * random are the stand-in plugins of ./standins. Used by the engine suite
+ * and by the engine benchmark (bench/engine.ts), so nothing here imports vitest.
  */
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { inject } from "vitest";
 import YAML from "yaml";
-import { FAST_SETTINGS } from "../azure-devops/helpers";
+import { FAST_SETTINGS } from "../loopback/settings";
 import type { Loopback } from "../loopback/server";
 
 /** The repository root. */
@@ -21,11 +21,6 @@ const STANDINS = path.join(__dirname, "standins", "bin");
 export const PASSPHRASE = "engine-test-passphrase";
 /** Files and folders of the project the engine does not need in a copy. */
 const NOT_COPIED = new Set([".git", "node_modules", ".ci", "bench", "test", "coverage", "bin"]);
-
-/** The folder with `pulumi` and its plugins, or why there is none (set by the engine suite's global setup). */
-export function engine(): { bin?: string; reason?: string } {
-  return { bin: inject("engineBin") || undefined, reason: inject("engineMissing") || undefined };
-}
 
 /** What one CLI command did. */
 export interface CliResult {

@@ -10,7 +10,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLoopback, type Loopback } from "../loopback/server";
-import { EngineProject, engine, ROOT } from "./harness";
+import { engine } from "./engine-bin";
+import { EngineProject, ROOT } from "./harness";
 
 const { bin, reason } = engine();
 const STACK = "interrupted";

@@ -24,7 +24,8 @@ import {
   POLICY_NAMES,
 } from "../../policies/policies";
 import { startLoopback, type Loopback } from "../loopback/server";
-import { EngineProject, engine, ROOT } from "./harness";
+import { engine } from "./engine-bin";
+import { EngineProject, ROOT } from "./harness";
 import { planProjects } from "./plan";
 
 const { bin, reason } = engine();

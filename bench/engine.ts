@@ -1,0 +1,153 @@
+/**
+ * Engine numbers for `npm run bench`: `pulumi up`, `pulumi preview --refresh`
+ * and `pulumi destroy` of one Spacelift integration hooking N projects x 4
+ * events against the loopback server, next to a floor stack of as many
+ * do-nothing dynamic resources (bench/engine-floor) through the same engine,
+ * measured in the same run. Reports wall times, real / floor, state bytes per
+ * hook and REST calls per hook. Needs the engine (scripts/engine.sh).
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { startLoopback, type Loopback } from "../test/loopback/server";
+import { EngineProject } from "../test/engine/harness";
+import { projectNames, spaceliftStackDoc } from "./stack-doc";
+
+const REPO = path.resolve(__dirname, "..");
+
+/** One size's numbers. */
+export interface EngineCase {
+  readonly projects: number;
+  readonly hooks: number;
+  readonly real: Timings;
+  readonly floor: Timings;
+  /** State file bytes per hook after `up` (real stack). */
+  readonly stateBytesPerHook: number;
+  /** State file bytes per resource after `up` (floor stack). */
+  readonly floorStateBytesPerResource: number;
+  /** REST calls per hook during `up`, `preview --refresh` and `destroy`. */
+  readonly callsPerHook: { readonly up: number; readonly refresh: number; readonly destroy: number };
+  /** REST calls of the whole `preview --refresh` (what one nightly drift check costs). */
+  readonly refreshCalls: number;
+}
+
+/** Wall times in milliseconds. */
+export interface Timings {
+  readonly up: number;
+  readonly refresh: number;
+  readonly destroy: number;
+}
+
+/** The engine's folder, from scripts/engine.sh (which finds, or builds once, the CLI). */
+export function engineBin(): string {
+  if (process.env.ADO_ENGINE_BIN) return process.env.ADO_ENGINE_BIN;
+  const r = spawnSync("bash", [path.join(REPO, "scripts", "engine.sh")], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const bin = (r.stdout ?? "").trim().split("\n").pop();
+  if (r.status !== 0 || !bin) throw new Error(`scripts/engine.sh exited ${r.status}: no engine to benchmark`);
+  return bin;
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await run();
+  return performance.now() - t;
+}
+
+const UP = ["--yes", "--non-interactive", "--skip-preview"];
+
+/** Measures one size: the floor first, then the real stack, each on a fresh copy and server. */
+export async function measureEngine(bin: string, projects: number, log: (m: string) => void): Promise<EngineCase> {
+  const hooks = projects * 4;
+  const names = projectNames(projects);
+
+  // The floor: same engine, same number of resources, nothing behind them.
+  const floorServer = await startLoopback({ projects: 1 });
+  const floor = new EngineProject(bin, floorServer);
+  let floorTimes: Timings;
+  let floorBytes: number;
+  try {
+    const program = path.join("bench", "engine-floor", "index.ts");
+    mkdirSync(path.dirname(path.join(floor.dir, program)), { recursive: true });
+    copyFileSync(path.join(REPO, program), path.join(floor.dir, program));
+    const yamlFile = path.join(floor.dir, "Pulumi.yaml");
+    writeFileSync(yamlFile, `${readFileSync(yamlFile, "utf8")}main: ${program}\n`);
+    await floor.initStack("floor", { "ado-integrations:floorProjects": projects });
+    log(`engine floor ${projects} x 4: up`);
+    const up = await timed(() => floor.ok(["up", "--stack", "floor", ...UP]));
+    floorBytes = floor.stateBytes("floor");
+    log(`engine floor ${projects} x 4: preview --refresh`);
+    const refresh = await timed(() => floor.ok(["preview", "--stack", "floor", "--refresh", "--non-interactive"]));
+    log(`engine floor ${projects} x 4: destroy`);
+    const destroy = await timed(() => floor.ok(["destroy", "--stack", "floor", ...UP]));
+    floorTimes = { up, refresh, destroy };
+  } finally {
+    floor.remove();
+    await floorServer.stop();
+  }
+
+  const server: Loopback = await startLoopback({ projects: names.map((name) => ({ name })) });
+  const real = new EngineProject(bin, server);
+  try {
+    await real.initStack("bench", spaceliftStackDoc(projects).config, { spaceliftWebhookPassword: "bench-webhook-password", spaceliftPat: "bench-pat" });
+    log(`engine real ${projects} x 4: up`);
+    let mark = server.calls.length;
+    const up = await timed(() => real.ok(["up", "--stack", "bench", ...UP]));
+    const upCalls = server.calls.length - mark;
+    if (server.state.subscriptions.size !== hooks) throw new Error(`expected ${hooks} hooks on the server, found ${server.state.subscriptions.size}`);
+    const bytes = real.stateBytes("bench");
+    log(`engine real ${projects} x 4: preview --refresh`);
+    mark = server.calls.length;
+    const refresh = await timed(() => real.ok(["preview", "--stack", "bench", "--refresh", "--non-interactive"]));
+    const refreshCalls = server.calls.length - mark;
+    log(`engine real ${projects} x 4: destroy`);
+    mark = server.calls.length;
+    const destroy = await timed(() => real.ok(["destroy", "--stack", "bench", ...UP]));
+    const destroyCalls = server.calls.length - mark;
+    if (server.state.subscriptions.size !== 0) throw new Error(`destroy left ${server.state.subscriptions.size} hooks`);
+    return {
+      projects,
+      hooks,
+      real: { up, refresh, destroy },
+      floor: floorTimes,
+      stateBytesPerHook: Math.round(bytes / hooks),
+      floorStateBytesPerResource: Math.round(floorBytes / hooks),
+      callsPerHook: { up: upCalls / hooks, refresh: refreshCalls / hooks, destroy: destroyCalls / hooks },
+      refreshCalls,
+    };
+  } finally {
+    real.remove();
+    await server.stop();
+  }
+}
+
+const ms = (v: number): string => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v).toLocaleString("en-US")} ms`);
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
+
+/** Azure DevOps's published budget: 200 TSTU per user in a sliding 5 minutes. */
+export const TSTU_BUDGET_PER_5_MIN = 200;
+
+/** The engine section of the bench output: one markdown table and its notes. */
+export function engineTable(cases: readonly EngineCase[]): string {
+  const header = ["measurement", ...cases.map((c) => `${c.projects.toLocaleString("en-US")} x 4 (${c.hooks.toLocaleString("en-US")} hooks)`), "target", "met"];
+  const rows: string[][] = [];
+  const within = (pick: (t: Timings) => number) => cases.map((c) => pick(c.real) <= 2 * pick(c.floor));
+  const met = (checks: boolean[]) => (checks.every(Boolean) ? "met" : `**missed** (${checks.filter((x) => !x).length} of ${checks.length})`);
+  for (const [label, pick, target] of [
+    ["`pulumi up`", (t: Timings) => t.up, "<= 2x"],
+    ["`pulumi preview --refresh`", (t: Timings) => t.refresh, "<= 2x"],
+    ["`pulumi destroy`", (t: Timings) => t.destroy, ""],
+  ] as const) {
+    rows.push([`${label}: real (floor)`, ...cases.map((c) => `${ms(pick(c.real))} (${ms(pick(c.floor))})`), "", ""]);
+    rows.push([`**${label}: real / floor**`, ...cases.map((c) => ratio(pick(c.real), pick(c.floor))), target, target ? met(within(pick)) : ""]);
+  }
+  rows.push(["state file bytes per hook (floor: per resource)", ...cases.map((c) => `${c.stateBytesPerHook.toLocaleString("en-US")} (${c.floorStateBytesPerResource.toLocaleString("en-US")})`), "reported", ""]);
+  rows.push(["REST calls per hook: up / preview --refresh / destroy", ...cases.map((c) => `${c.callsPerHook.up.toFixed(3)} / ${c.callsPerHook.refresh.toFixed(3)} / ${c.callsPerHook.destroy.toFixed(3)}`), "", ""]);
+  rows.push([
+    `one drift check (preview --refresh): REST calls, against ${TSTU_BUDGET_PER_5_MIN} TSTU per 5 min`,
+    ...cases.map((c) => `${c.refreshCalls.toLocaleString("en-US")} calls in ${ms(c.real.refresh)}`),
+    "inside the budget only if it can",
+    cases.map((c) => (c.refreshCalls <= TSTU_BUDGET_PER_5_MIN ? "inside at 1 TSTU per call" : "over, at 1 TSTU per call")).join("; "),
+  ]);
+  const lines = [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
+  return lines.join("\n");
+}
