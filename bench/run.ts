@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --repeat 5] [-- --sizes 10,100,1000] [-- --no-prototypes]`
- *   `[-- --engine-sizes 100,1000] [-- --no-engine] [-- --engine-only]`
+ *   `[-- --engine-sizes 100,1000] [-- --no-engine] [-- --engine-only] [-- --engine-skip-checkpoints]`
  *
  * Scale benchmark for issue 6 (1,000 projects x 4 events from one stack).
  * Prints one markdown table to stdout (progress goes to stderr) and writes
@@ -234,10 +234,12 @@ async function main(): Promise<void> {
       "engine-sizes": { type: "string", default: "100,1000" },
       "no-engine": { type: "boolean", default: false },
       "engine-only": { type: "boolean", default: false },
+      "engine-skip-checkpoints": { type: "boolean", default: false },
     },
   });
   const engineSizes = values["no-engine"] ? [] : values["engine-sizes"]!.split(",").map(Number);
-  if (values["engine-only"]) return engineOnly(engineSizes);
+  const engineEnv: Record<string, string> = values["engine-skip-checkpoints"] ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
+  if (values["engine-only"]) return engineOnly(engineSizes, engineEnv);
   const repeat = Number(values.repeat);
   const sizes = values.sizes!.split(",").map(Number);
   const prototypes = !values["no-prototypes"];
@@ -363,7 +365,7 @@ async function main(): Promise<void> {
     `Node ${process.version}, ${os.cpus().length} cores; whole bench ${fmtMs(elapsed)}.`,
   ];
   process.stdout.write(`${table(sizes, rows)}\n\n${notes.map((n) => `- ${n}`).join("\n")}\n`);
-  const engine = await runEngine(engineSizes);
+  const engine = await runEngine(engineSizes, engineEnv);
   if (engine.table) process.stdout.write(`\n${engine.table}\n\n- ${ENGINE_NOTE}\n`);
 
   const results = {
@@ -391,19 +393,19 @@ async function main(): Promise<void> {
 }
 
 /** Runs the engine cases, prints their table and writes bench/results-engine.json. */
-async function runEngine(sizes: readonly number[]): Promise<{ table: string; cases: EngineCase[] }> {
+async function runEngine(sizes: readonly number[], env: Record<string, string> = {}): Promise<{ table: string; cases: EngineCase[] }> {
   if (sizes.length === 0) return { table: "", cases: [] };
   const bin = engineBin();
   const cases: EngineCase[] = [];
-  for (const n of sizes) cases.push(await measureEngine(bin, n, log));
+  for (const n of sizes) cases.push(await measureEngine(bin, n, log, env));
   writeFileSync(path.join(REPO, "bench", "results-engine.json"), `${JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, cores: os.cpus().length, cases }, null, 2)}\n`);
   log("wrote bench/results-engine.json");
   return { table: engineTable(cases), cases };
 }
 
-async function engineOnly(sizes: readonly number[]): Promise<void> {
+async function engineOnly(sizes: readonly number[], env: Record<string, string>): Promise<void> {
   const started = performance.now();
-  const { table: text } = await runEngine(sizes);
+  const { table: text } = await runEngine(sizes, env);
   process.stdout.write(`${text}\n\n- ${ENGINE_NOTE}\n- Node ${process.version}, ${os.cpus().length} cores; engine cases ${fmtMs(performance.now() - started)}.\n`);
 }
 

@@ -16,7 +16,7 @@ import type { Loopback } from "../loopback/server";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
-const STANDINS = path.join(__dirname, "standins", "bin");
+const STANDINS = path.join(__dirname, "standins", "plugins");
 /** The passphrase of every test stack's secrets. */
 export const PASSPHRASE = "engine-test-passphrase";
 /** Files and folders of the project the engine does not need in a copy. */
