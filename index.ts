@@ -15,4 +15,10 @@ async function main() {
   }
 }
 
-export = main();
+const stack = main();
+// Marks a rejection as handled at once: the Pulumi runtime awaits the export
+// only after the module has loaded, and Node would otherwise print a
+// PromiseRejectionHandledWarning next to a config error (seen through the
+// real engine). The runtime still reports the error and fails the run.
+stack.catch(() => undefined);
+export = stack;

@@ -7,6 +7,7 @@
  */
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { startLoopback, type Loopback } from "../loopback/server";
 import { engine } from "./engine-bin";
 import { EngineProject, ROOT } from "./harness";
@@ -93,6 +94,32 @@ describe.skipIf(!bin)(`engine: each stack up, preview, refresh, destroy${bin ? "
       expect(server.state.entitlements.size).toBe(0);
     });
   }
+
+  it("an invalid stack config stops preview and up with one line per problem, no stack trace, nothing created", async () => {
+    const file = STACKS.dev!;
+    server = await startLoopback({ projects: await planProjects(file) });
+    project = new EngineProject(bin!, server);
+    const config = (YAML.parse(readText(file)) as { config: Record<string, any> }).config;
+    config["ado-integrations:integrations"][1].pat.expiresOn = "2027-02-30";
+    config["ado-integrations:integrations"][2].pat.allOrganizations = true;
+    await project.initStack("invalid", config, SECRETS);
+    const problems = [
+      "invalid stack config (2 problems):",
+      "integrations[1].pat.expiresOn: must be a real date written YYYY-MM-DD",
+    ];
+    for (const command of [["preview"], ["up", "--yes", "--skip-preview"]]) {
+      const r = await project.pulumi([...command, "--stack", "invalid", "--non-interactive"]);
+      expect(r.code, r.output).not.toBe(0);
+      for (const line of problems) expect(r.output).toContain(line);
+      expect(r.output).toMatch(/integrations\[2\]\.pat\.allOrganizations: all-organizations \(global\) PATs stop(ped)? working on 2026-12-01/);
+      expect(r.output).not.toContain("PromiseRejectionHandledWarning");
+      expect(r.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      for (const secret of Object.values(SECRETS)) expect(r.output).not.toContain(secret);
+    }
+    expect(server.calls.filter((c) => c.method !== "GET")).toEqual([]);
+    const { deployment } = await project.exportState("invalid");
+    expect((deployment.resources ?? []).filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  });
 
   beforeAll(() => {
     if (!bin) console.log(`engine suite skipped: ${reason}`);
