@@ -155,11 +155,12 @@ export function engineTable(cases: readonly EngineCase[]): string {
   }
   rows.push(["state file bytes per hook (floor: per resource)", ...cases.map((c) => `${c.stateBytesPerHook.toLocaleString("en-US")} (${c.floorStateBytesPerResource.toLocaleString("en-US")})`), "reported", ""]);
   rows.push(["REST calls per hook: up / preview --refresh / destroy", ...cases.map((c) => `${c.callsPerHook.up.toFixed(3)} / ${c.callsPerHook.refresh.toFixed(3)} / ${c.callsPerHook.destroy.toFixed(3)}`), "", ""]);
+  // Microsoft publishes the budget, not a TSTU cost per call: say what a call may cost for one check to fit.
   rows.push([
-    `one drift check (preview --refresh): REST calls, against ${TSTU_BUDGET_PER_5_MIN} TSTU per 5 min`,
-    ...cases.map((c) => `${c.refreshCalls.toLocaleString("en-US")} calls in ${ms(c.real.refresh)}`),
+    `one drift check (preview --refresh): REST calls, and the most a call may cost to fit ${TSTU_BUDGET_PER_5_MIN} TSTU per 5 min`,
+    ...cases.map((c) => `${c.refreshCalls.toLocaleString("en-US")} calls in ${ms(c.real.refresh)}; fits if a GET costs <= ${(TSTU_BUDGET_PER_5_MIN / c.refreshCalls).toFixed(3)} TSTU`),
     "inside the budget only if it can",
-    cases.map((c) => (c.refreshCalls <= TSTU_BUDGET_PER_5_MIN ? "inside at 1 TSTU per call" : "over, at 1 TSTU per call")).join("; "),
+    "reported",
   ]);
   const lines = [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
   return lines.join("\n");
