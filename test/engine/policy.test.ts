@@ -7,7 +7,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   checkAdoScopes,
   checkApplicationPermissions,
@@ -23,32 +23,25 @@ import {
   loadPolicyConfig,
   POLICY_NAMES,
 } from "../../policies/policies";
-import { startLoopback, type Loopback } from "../loopback/server";
-import { engine } from "./engine-bin";
+import { startLoopback } from "../loopback/server";
+import { engine, perTest } from "./engine-bin";
 import { EngineProject, ROOT } from "./harness";
 import { planProjects } from "./plan";
 
 const { bin, reason } = engine();
 
 describe.skipIf(!bin)(`engine: the policy pack${bin ? "" : ` (skipped: ${reason})`}`, () => {
-  let server: Loopback | undefined;
-  let project: EngineProject | undefined;
-  afterEach(async () => {
-    project?.remove();
-    await server?.stop();
-    project = undefined;
-    server = undefined;
-  });
+  const held = perTest();
 
   for (const stack of ["dev", "staging", "prod"]) {
     it(`${stack} passes its pack config`, async () => {
       const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-      server = await startLoopback({ projects: await planProjects(file) });
-      project = new EngineProject(bin!, server);
+      const server = (held.server = await startLoopback({ projects: await planProjects(file) }));
+      const project = (held.project = new EngineProject(bin!, server));
       const text = readFileSync(file, "utf8");
       // staging checks its infrakitchen PAT against the organization: give it one the server accepts.
       const secrets = Object.fromEntries(
-        (["spaceliftWebhookPassword", "spaceliftPat", "infrakitchenPat"] as const).filter((k) => text.includes(`:${k}:`)).map((k) => [k, k === "infrakitchenPat" ? server!.pat : `engine-${k}-value`]),
+        (["spaceliftWebhookPassword", "spaceliftPat", "infrakitchenPat"] as const).filter((k) => text.includes(`:${k}:`)).map((k) => [k, k === "infrakitchenPat" ? server.pat : `engine-${k}-value`]),
       );
       await project.initStack(stack, file, secrets);
       const r = await project.pulumi(["preview", "--stack", stack, "--non-interactive", "--policy-pack", "policies", "--policy-pack-config", `policies/config.${stack}.json`]);
@@ -59,8 +52,8 @@ describe.skipIf(!bin)(`engine: the policy pack${bin ? "" : ` (skipped: ${reason}
   }
 
   it("a program with violating resources fails with every policy's name and message at its configured level", async () => {
-    server = await startLoopback();
-    project = new EngineProject(bin!, server);
+    const server = (held.server = await startLoopback());
+    const project = (held.project = new EngineProject(bin!, server));
     // At the same path as in the repository, so its imports of components/ resolve alike.
     const program = path.join("test", "engine", "violations", "index.ts");
     mkdirSync(path.dirname(path.join(project.dir, program)), { recursive: true });

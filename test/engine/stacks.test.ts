@@ -6,10 +6,11 @@
  * the stored ones; `destroy` leaves the organization as it found it.
  */
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { startLoopback, type Loopback } from "../loopback/server";
-import { engine } from "./engine-bin";
+import { startLoopback } from "../loopback/server";
+import { engine, perTest } from "./engine-bin";
 import { EngineProject, ROOT } from "./harness";
 import { plannedOf, planProjects, planResources } from "./plan";
 
@@ -28,22 +29,14 @@ const STACKS: Record<string, string> = {
 };
 
 describe.skipIf(!bin)(`engine: each stack up, preview, refresh, destroy${bin ? "" : ` (skipped: ${reason})`}`, () => {
-  let server: Loopback | undefined;
-  let project: EngineProject | undefined;
-
-  afterEach(async () => {
-    project?.remove();
-    await server?.stop();
-    project = undefined;
-    server = undefined;
-  });
+  const held = perTest();
 
   for (const [stack, file] of Object.entries(STACKS)) {
     it(`${stack}: up matches the offline plan; previews are empty; no plaintext secret in state; destroy cleans up`, async () => {
       const planned = planResources(file);
-      server = await startLoopback({ projects: await planProjects(file) });
-      project = new EngineProject(bin!, server);
-      const secrets = Object.fromEntries(Object.entries(SECRETS).filter(([k]) => new RegExp(`:${k}:\\s*$`, "m").test(readText(file))));
+      const server = (held.server = await startLoopback({ projects: await planProjects(file) }));
+      const project = (held.project = new EngineProject(bin!, server));
+      const secrets = Object.fromEntries(Object.entries(SECRETS).filter(([k]) => new RegExp(`:${k}:\\s*$`, "m").test(readFileSync(file, "utf8"))));
       await project.initStack(stack, file, secrets);
 
       const up = await project.ok(["up", "--stack", stack, "--yes", "--non-interactive", "--skip-preview"]);
@@ -97,9 +90,9 @@ describe.skipIf(!bin)(`engine: each stack up, preview, refresh, destroy${bin ? "
 
   it("an invalid stack config stops preview and up with one line per problem, no stack trace, nothing created", async () => {
     const file = STACKS.dev!;
-    server = await startLoopback({ projects: await planProjects(file) });
-    project = new EngineProject(bin!, server);
-    const config = (YAML.parse(readText(file)) as { config: Record<string, any> }).config;
+    const server = (held.server = await startLoopback({ projects: await planProjects(file) }));
+    const project = (held.project = new EngineProject(bin!, server));
+    const config = (YAML.parse(readFileSync(file, "utf8")) as { config: Record<string, any> }).config;
     config["ado-integrations:integrations"][1].pat.expiresOn = "2027-02-30";
     config["ado-integrations:integrations"][2].pat.allOrganizations = true;
     await project.initStack("invalid", config, SECRETS);
@@ -121,12 +114,4 @@ describe.skipIf(!bin)(`engine: each stack up, preview, refresh, destroy${bin ? "
     expect((deployment.resources ?? []).filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
   });
 
-  beforeAll(() => {
-    if (!bin) console.log(`engine suite skipped: ${reason}`);
-  });
-  afterAll(() => undefined);
 });
-
-function readText(file: string): string {
-  return require("node:fs").readFileSync(file, "utf8") as string;
-}
