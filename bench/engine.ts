@@ -6,14 +6,10 @@
  * measured in the same run. Reports wall times, real / floor, state bytes per
  * hook and REST calls per hook. Needs the engine (scripts/engine.sh).
  */
-import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startLoopback, type Loopback } from "../test/loopback/server";
-import { EngineProject } from "../test/engine/harness";
+import { EngineProject, findEngine } from "../test/engine/harness";
 import { projectNames, spaceliftStackDoc } from "./stack-doc";
-
-const REPO = path.resolve(__dirname, "..");
 
 /** One size's numbers. */
 export interface EngineCase {
@@ -40,12 +36,10 @@ export interface Timings {
   readonly destroy: number;
 }
 
-/** The engine's folder, from scripts/engine.sh (which finds, or builds once, the CLI). */
+/** The engine's folder (findEngine: ADO_ENGINE_BIN or scripts/engine.sh), or an error saying why there is none. */
 export function engineBin(): string {
-  if (process.env.ADO_ENGINE_BIN) return process.env.ADO_ENGINE_BIN;
-  const r = spawnSync("bash", [path.join(REPO, "scripts", "engine.sh")], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const bin = (r.stdout ?? "").trim().split("\n").pop();
-  if (r.status !== 0 || !bin) throw new Error(`scripts/engine.sh exited ${r.status}: no engine to benchmark`);
+  const { bin, reason } = findEngine();
+  if (!bin) throw new Error(`${reason}: nothing to benchmark`);
   return bin;
 }
 
@@ -69,15 +63,10 @@ export async function measureEngine(bin: string, projects: number, log: (m: stri
 
   // The floor: same engine, same number of resources, nothing behind them.
   const floorServer = await startLoopback({ projects: 1 });
-  const floor = new EngineProject(bin, floorServer, { env });
+  const floor = new EngineProject(bin, floorServer, { env, main: path.join("bench", "engine-floor", "index.ts") });
   let floorTimes: Timings;
   let floorBytes: number;
   try {
-    const program = path.join("bench", "engine-floor", "index.ts");
-    mkdirSync(path.dirname(path.join(floor.dir, program)), { recursive: true });
-    copyFileSync(path.join(REPO, program), path.join(floor.dir, program));
-    const yamlFile = path.join(floor.dir, "Pulumi.yaml");
-    writeFileSync(yamlFile, `${readFileSync(yamlFile, "utf8")}main: ${program}\n`);
     await floor.initStack("floor", { "ado-integrations:floorProjects": projects });
     log(`engine floor ${projects} x 4: up`);
     const up = await timed(() => floor.ok(["up", "--stack", "floor", ...UP]));

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLoopback, type Loopback } from "../loopback/server";
 import { engine } from "./engine-bin";
-import { EngineProject, ROOT } from "./harness";
+import { EngineProject, ROOT, writesSince } from "./harness";
 import { planProjects } from "./plan";
 
 const { bin, reason } = engine();
@@ -116,7 +116,7 @@ describe.skipIf(!bin)(`engine: drift, selection changes and teardown on the prod
     const mark = server.calls.length;
     server.state.projects.push({ id: "7d4c2a10-5b6e-4f3a-9c8d-0e1f2a3b4c5d", name: "new-team" });
     await project.ok(["up", "--stack", STACK, "--yes", "--non-interactive", "--skip-preview"]);
-    const writes = server.calls.slice(mark).filter((c) => c.method !== "GET" && !c.path.endsWith("/query"));
+    const writes = writesSince(server.calls, mark);
     expect(writes.map((c) => c.method)).toEqual(Array(5).fill("POST"));
     expect(hookIds().filter((id) => !ids.includes(id))).toHaveLength(5);
     for (const id of ids) expect(server.state.subscriptions.has(id)).toBe(true);
@@ -134,7 +134,7 @@ describe.skipIf(!bin)(`engine: drift, selection changes and teardown on the prod
     });
     const mark = server.calls.length;
     await project.ok(["up", "--stack", STACK, "--yes", "--non-interactive", "--skip-preview"]);
-    const writes = server.calls.slice(mark).filter((c) => c.method !== "GET" && !c.path.endsWith("/query"));
+    const writes = writesSince(server.calls, mark);
     expect(writes.map((c) => c.method)).toEqual(Array(projectCount + 1).fill("DELETE"));
     expect(hookIds()).toEqual(kept);
   });
@@ -147,7 +147,7 @@ describe.skipIf(!bin)(`engine: drift, selection changes and teardown on the prod
     expect(up.output).not.toMatch(/replaced|replacing/);
     expect(hookIds()).toEqual(ids);
     for (const s of server.state.subscriptions.values()) expect(s.consumerInputs.basicAuthPassword).toBe(NEW_PASSWORD);
-    const writes = server.calls.slice(mark).filter((c) => c.method !== "GET" && !c.path.endsWith("/query"));
+    const writes = writesSince(server.calls, mark);
     expect(new Set(writes.map((c) => c.method))).toEqual(new Set(["PUT"]));
     await quiet();
     expect((await project.exportState(STACK)).text).not.toContain(NEW_PASSWORD);

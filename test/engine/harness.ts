@@ -6,13 +6,13 @@
  * random are the stand-in plugins of ./standins. Used by the engine suite
  * and by the engine benchmark (bench/engine.ts), so nothing here imports vitest.
  */
-import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { FAST_SETTINGS } from "../loopback/settings";
-import type { Loopback } from "../loopback/server";
+import type { Loopback, LoopbackCall } from "../loopback/server";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -21,6 +21,24 @@ const STANDINS = path.join(__dirname, "standins", "plugins");
 export const PASSPHRASE = "engine-test-passphrase";
 /** Files and folders of the project the engine does not need in a copy. */
 const NOT_COPIED = new Set([".git", "node_modules", ".ci", "bench", "test", "coverage", "bin"]);
+
+/**
+ * The folder with `pulumi` and its plugins: ADO_ENGINE_BIN, or what
+ * scripts/engine.sh finds or builds (its progress goes to this process's
+ * stderr). Without one, `reason` says why.
+ */
+export function findEngine(): { bin?: string; reason?: string } {
+  if (process.env.ADO_ENGINE_BIN) return { bin: process.env.ADO_ENGINE_BIN };
+  const r = spawnSync("bash", [path.join(ROOT, "scripts", "engine.sh")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const bin = (r.stdout ?? "").trim().split("\n").pop();
+  if (r.status === 0 && bin) return { bin };
+  return { reason: `no Pulumi engine: scripts/engine.sh exited ${r.status} (see its output above)` };
+}
+
+/** Calls after the `mark`-th that change something (not GETs, not read-only queries). */
+export function writesSince(calls: readonly LoopbackCall[], mark = 0): LoopbackCall[] {
+  return calls.slice(mark).filter((c) => c.method !== "GET" && !c.path.endsWith("/query"));
+}
 
 /** What one CLI command did. */
 export interface CliResult {
@@ -54,7 +72,12 @@ export class EngineProject {
   private readonly server: Loopback;
   private readonly extraEnv: Record<string, string>;
 
-  constructor(bin: string, server: Loopback, options: { readonly program?: string; readonly env?: Record<string, string> } = {}) {
+  /**
+   * `main` is a program file of the repository (relative to its root) that
+   * replaces index.ts in the copy; it is copied to the same path, so its
+   * imports of components/ resolve alike. `env` goes to every command.
+   */
+  constructor(bin: string, server: Loopback, options: { readonly main?: string; readonly env?: Record<string, string> } = {}) {
     this.bin = bin;
     this.server = server;
     this.extraEnv = options.env ?? {};
@@ -64,18 +87,23 @@ export class EngineProject {
     this.state = path.join(base, "state");
     mkdirSync(this.home);
     mkdirSync(this.state);
-    const source = options.program ?? ROOT;
-    cpSync(source, this.dir, {
+    cpSync(ROOT, this.dir, {
       recursive: true,
       filter: (src) => {
-        const rel = path.relative(source, src);
+        const rel = path.relative(ROOT, src);
         if (rel === "") return true;
         const top = rel.split(path.sep)[0]!;
         // Stack files hold placeholder secrets no passphrase decrypts: tests write their own.
         return !NOT_COPIED.has(top) && !/^Pulumi\.[^/]+\.yaml$/.test(rel);
       },
     });
-    if (!existsSync(path.join(this.dir, "node_modules"))) symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+    if (options.main) {
+      mkdirSync(path.dirname(path.join(this.dir, options.main)), { recursive: true });
+      copyFileSync(path.join(ROOT, options.main), path.join(this.dir, options.main));
+      const yamlFile = path.join(this.dir, "Pulumi.yaml");
+      writeFileSync(yamlFile, `${readFileSync(yamlFile, "utf8")}main: ${options.main}\n`);
+    }
   }
 
   /** The environment every command runs with: only what the CLI, the program and its providers need. */
@@ -204,6 +232,3 @@ function findFile(dir: string, match: (name: string) => boolean): string | undef
   }
   return undefined;
 }
-
-/** Common flags of commands that must never prompt. */
-export const NON_INTERACTIVE = ["--non-interactive", "--skip-preview"] as const;

@@ -5,7 +5,7 @@
  * program that registers violating resources directly fails with each
  * policy's name and message, at the level the pack config sets.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -53,13 +53,7 @@ describe.skipIf(!bin)(`engine: the policy pack${bin ? "" : ` (skipped: ${reason}
 
   it("a program with violating resources fails with every policy's name and message at its configured level", async () => {
     const server = (held.server = await startLoopback());
-    const project = (held.project = new EngineProject(bin!, server));
-    // At the same path as in the repository, so its imports of components/ resolve alike.
-    const program = path.join("test", "engine", "violations", "index.ts");
-    mkdirSync(path.dirname(path.join(project.dir, program)), { recursive: true });
-    copyFileSync(path.join(ROOT, program), path.join(project.dir, program));
-    const yamlFile = path.join(project.dir, "Pulumi.yaml");
-    writeFileSync(yamlFile, `${readFileSync(yamlFile, "utf8")}main: ${program}\n`);
+    const project = (held.project = new EngineProject(bin!, server, { main: path.join("test", "engine", "violations", "index.ts") }));
     await project.ok(["stack", "init", "violations", "--secrets-provider", "passphrase", "--non-interactive"]);
 
     const r = await project.pulumi(["preview", "--stack", "violations", "--non-interactive", "--policy-pack", "policies", "--policy-pack-config", "policies/config.dev.json"]);

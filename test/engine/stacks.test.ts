@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { startLoopback } from "../loopback/server";
 import { engine, perTest } from "./engine-bin";
-import { EngineProject, ROOT } from "./harness";
+import { EngineProject, ROOT, writesSince } from "./harness";
 import { plannedOf, planProjects, planResources } from "./plan";
 
 const { bin, reason } = engine();
@@ -57,7 +57,7 @@ describe.skipIf(!bin)(`engine: each stack up, preview, refresh, destroy${bin ? "
       const callsBefore = server.calls.length;
       await project.ok(["preview", "--stack", stack, "--expect-no-changes", "--non-interactive", "--diff"]);
       await project.ok(["preview", "--stack", stack, "--refresh", "--expect-no-changes", "--non-interactive"]);
-      const writes = server.calls.slice(callsBefore).filter((c) => c.method !== "GET" && !c.path.endsWith("/query"));
+      const writes = writesSince(server.calls, callsBefore);
       expect(writes.map((c) => `${c.method} ${c.path}`)).toEqual([]);
 
       // Secrets: never in state in plaintext; the stored ones readable with --show-secrets.
