@@ -154,7 +154,9 @@ export class EngineProject {
       // The whole output goes to a file: a long diff would be cut in the test report.
       const log = path.join(path.dirname(this.dir), `pulumi-${Date.now()}.log`);
       writeFileSync(log, r.output);
-      throw new Error(`pulumi ${args.join(" ")} exited ${r.code ?? r.signal} (whole output: ${log}):\n${r.output.slice(-6000)}`);
+      // A value after `--` (config set --secret) stays out of the message.
+      const shown = args.includes("--") ? [...args.slice(0, args.indexOf("--")), "-- [value]"] : args;
+      throw new Error(`pulumi ${shown.join(" ")} exited ${r.code ?? r.signal} (whole output: ${log}):\n${r.output.slice(-6000)}`);
     }
     return r;
   }
