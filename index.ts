@@ -1,13 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, readStackConfig } from "./components/config";
-import { now } from "./components/offline/context";
-import { buildStack } from "./components/stack";
+import { buildStack, type StackDeps, type StackOutputs } from "./components/stack";
 
-// Read and validate config once; every problem is reported before any resource exists.
-async function main() {
+/**
+ * The program. `pulumi up` calls an exported function with no arguments, so a
+ * real run gets every default dependency; the offline plan calls it with its
+ * stand-ins (components/offline/evaluate.ts). Config is read and validated
+ * once; every problem is reported before any resource exists.
+ *
+ * A function rather than a promise made at load: the runtime awaits what it
+ * returns at once, so a config error is never an unhandled rejection (Node
+ * would print a PromiseRejectionHandledWarning next to it).
+ */
+async function program(deps: StackDeps = {}): Promise<StackOutputs> {
+  const now = deps.now ?? new Date();
   try {
-    const at = now();
-    return await buildStack(readStackConfig(at), at);
+    return await buildStack(readStackConfig(now), { ...deps, now });
   } catch (e) {
     // RunError ends the program with its message only: no stack trace for a config mistake.
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
@@ -15,10 +23,4 @@ async function main() {
   }
 }
 
-const stack = main();
-// Marks a rejection as handled at once: the Pulumi runtime awaits the export
-// only after the module has loaded, and Node would otherwise print a
-// PromiseRejectionHandledWarning next to a config error (seen through the
-// real engine). The runtime still reports the error and fails the run.
-stack.catch(() => undefined);
-export = stack;
+export = program;

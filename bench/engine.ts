@@ -4,12 +4,16 @@
  * events against the loopback server, next to a floor stack of as many
  * do-nothing dynamic resources (bench/engine-floor) through the same engine,
  * measured in the same run. Reports wall times, real / floor, state bytes per
- * hook and REST calls per hook. Needs the engine (scripts/engine.sh).
+ * hook (with what they are made of) and REST calls per hook. Needs the engine
+ * (scripts/engine.sh). Optionally deploys the same stack with an earlier
+ * commit of the project, for its state bytes per hook.
  */
+import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { startLoopback, type Loopback } from "../test/loopback/server";
 import { EngineProject, findEngine } from "../test/engine/harness";
 import { projectNames, spaceliftStackDoc } from "./stack-doc";
+import { type HookStateBytes, checkoutOf, hookStateBytes } from "./state";
 
 /** One size's numbers. */
 export interface EngineCase {
@@ -21,6 +25,10 @@ export interface EngineCase {
   readonly floor: Timings;
   /** State file bytes per hook after `up` (real stack). */
   readonly stateBytesPerHook: number;
+  /** Mean bytes of a hook's entry in `pulumi stack export`, and of its parts. */
+  readonly hookState: HookStateBytes;
+  /** The same for the stack deployed by an earlier commit, when asked for. */
+  readonly previous?: { readonly commit: string; readonly stateBytesPerHook: number; readonly hookState: HookStateBytes };
   /** State file bytes per resource after `up` (floor stack). */
   readonly floorStateBytesPerResource: number;
   /** REST calls per hook during `up`, `preview --refresh` and `destroy`. */
@@ -57,7 +65,7 @@ const UP = ["--yes", "--non-interactive", "--skip-preview"];
  * PULUMI_SKIP_CHECKPOINTS=true, which writes state once at the end instead of
  * after every step).
  */
-export async function measureEngine(bin: string, projects: number, log: (m: string) => void, env: Record<string, string> = {}): Promise<EngineCase> {
+export async function measureEngine(bin: string, projects: number, log: (m: string) => void, env: Record<string, string> = {}, previousCommit?: string): Promise<EngineCase> {
   const hooks = projects * 4;
   const names = projectNames(projects);
 
@@ -91,6 +99,7 @@ export async function measureEngine(bin: string, projects: number, log: (m: stri
     const upCalls = server.calls.length - mark;
     if (server.state.subscriptions.size !== hooks) throw new Error(`expected ${hooks} hooks on the server, found ${server.state.subscriptions.size}`);
     const bytes = real.stateBytes("bench");
+    const hookState = hookStateBytes((await real.exportState("bench")).text);
     log(`engine real ${projects} x 4: preview --refresh`);
     mark = server.calls.length;
     const refresh = await timed(() => real.ok(["preview", "--stack", "bench", "--refresh", "--non-interactive"]));
@@ -107,6 +116,8 @@ export async function measureEngine(bin: string, projects: number, log: (m: stri
       real: { up, refresh, destroy },
       floor: floorTimes,
       stateBytesPerHook: Math.round(bytes / hooks),
+      hookState,
+      ...(previousCommit !== undefined && { previous: await measurePrevious(bin, projects, previousCommit, log, env) }),
       floorStateBytesPerResource: Math.round(floorBytes / hooks),
       callsPerHook: { up: upCalls / hooks, refresh: refreshCalls / hooks, destroy: destroyCalls / hooks },
       refreshCalls,
@@ -114,6 +125,27 @@ export async function measureEngine(bin: string, projects: number, log: (m: stri
   } finally {
     real.remove();
     await server.stop();
+  }
+}
+
+/** State bytes of the same stack deployed by an earlier commit of the project (up, export, destroy). */
+async function measurePrevious(bin: string, projects: number, commit: string, log: (m: string) => void, env: Record<string, string>): Promise<NonNullable<EngineCase["previous"]>> {
+  const source = checkoutOf(path.resolve(__dirname, ".."), commit);
+  const server = await startLoopback({ projects: projectNames(projects).map((name) => ({ name })) });
+  const project = new EngineProject(bin, server, { env, source });
+  try {
+    await project.initStack("bench", spaceliftStackDoc(projects).config, { spaceliftWebhookPassword: "bench-webhook-password", spaceliftPat: "bench-pat" });
+    log(`engine ${commit} ${projects} x 4: up`);
+    await project.ok(["up", "--stack", "bench", ...UP]);
+    const stateBytesPerHook = Math.round(project.stateBytes("bench") / (projects * 4));
+    const hookState = hookStateBytes((await project.exportState("bench")).text);
+    log(`engine ${commit} ${projects} x 4: destroy`);
+    await project.ok(["destroy", "--stack", "bench", ...UP]);
+    return { commit, stateBytesPerHook, hookState };
+  } finally {
+    project.remove();
+    await server.stop();
+    rmSync(source, { recursive: true, force: true });
   }
 }
 
@@ -143,6 +175,17 @@ export function engineTable(cases: readonly EngineCase[]): string {
     rows.push([`**${label}: real / floor**`, ...cases.map((c) => ratio(pick(c.real), pick(c.floor))), target, target ? met(within(pick)) : ""]);
   }
   rows.push(["state file bytes per hook (floor: per resource)", ...cases.map((c) => `${c.stateBytesPerHook.toLocaleString("en-US")} (${c.floorStateBytesPerResource.toLocaleString("en-US")})`), "reported", ""]);
+  const part = (h: HookStateBytes) =>
+    `${h.entry.toLocaleString("en-US")} = inputs ${h.inputs.toLocaleString("en-US")} + ${h.beyondInputs.toLocaleString("en-US")} beyond (provider code ${h.providerCode.toLocaleString("en-US")}, source positions ${h.sourcePositions.toLocaleString("en-US")})`;
+  rows.push(["a hook's entry in `stack export`, bytes", ...cases.map((c) => part(c.hookState)), "no provider code; < 1,024 beyond inputs", met(cases.map((c) => c.hookState.providerCode === 0 && c.hookState.beyondInputs < 1024))]);
+  if (cases.some((c) => c.previous)) {
+    rows.push([
+      "the same, deployed by an earlier commit: state file bytes per hook; entry",
+      ...cases.map((c) => (c.previous ? `${c.previous.commit}: ${c.previous.stateBytesPerHook.toLocaleString("en-US")}; ${part(c.previous.hookState)}` : "not measured")),
+      "",
+      "",
+    ]);
+  }
   rows.push(["REST calls per hook: up / preview --refresh / destroy", ...cases.map((c) => `${c.callsPerHook.up.toFixed(3)} / ${c.callsPerHook.refresh.toFixed(3)} / ${c.callsPerHook.destroy.toFixed(3)}`), "", ""]);
   // Microsoft publishes the budget, not a TSTU cost per call: say what a call may cost for one check to fit.
   rows.push([

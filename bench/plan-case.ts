@@ -30,9 +30,9 @@ export interface PlanCaseResult {
   readonly maxRssBytes: number;
   readonly components: number;
   readonly customs: number;
-  /** Dynamic resources (service hook subscriptions). */
+  /** Service hook subscriptions. */
   readonly dynamic: number;
-  /** Bytes of `__provider` text per dynamic resource (min and max over all of them). */
+  /** Bytes of `__provider` (provider code) text per subscription, min and max; 0 since the provider plugin. */
   readonly providerBytesMin?: number;
   readonly providerBytesMax?: number;
   /** Mean bytes of a subscription's registered inputs as JSON, `__provider` included and excluded. */
@@ -66,7 +66,8 @@ async function real(projects: number, variants: readonly Variant[]): Promise<Pla
   const wallMs = process.uptime() * 1000;
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
 
-  const dynamic = evaluation.recorded.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+  const { TOKENS } = require("../provider/schema") as typeof import("../provider/schema");
+  const dynamic = evaluation.recorded.filter((r) => r.type === TOKENS.serviceHookSubscription);
   const providerBytes = evaluation.resources.flatMap((r) => (r.providerBytes === undefined ? [] : [r.providerBytes]));
   const inputBytes = dynamic.map((r) => Buffer.byteLength(JSON.stringify(r.inputs)));
   const withoutProvider = dynamic.map((r) => {

@@ -3,10 +3,10 @@
  * dynamic provider's methods are driven directly (as test/azure-devops does),
  * with as many operations in flight as a Pulumi deployment would run.
  */
-import { projectsOf } from "../components/azure-devops/lookups";
+import { restProjectLookup } from "../components/azure-devops/lookups";
 import { clientSettingsFromEnv } from "../components/azure-devops/runtime/client";
 import type { SubscriptionInputs, SubscriptionState } from "../components/azure-devops/runtime/subscriptions";
-import { serviceHookSubscriptionProvider as provider } from "../components/azure-devops/service-hook-subscription";
+import { serviceHookSubscriptions as provider } from "../test/azure-devops/plugin";
 import type { Fault } from "../test/loopback/server";
 import { Loopback, startLoopback } from "../test/loopback/server";
 import { DEFAULT_EVENTS, WEBHOOK_URL } from "./stack-doc";
@@ -43,7 +43,7 @@ export interface LifecycleResult {
   readonly projects: number;
   readonly subscriptions: number;
   readonly concurrency: number;
-  /** Two lookups through projectsOf (memoized per organization), against a server serving at most `serverMaxPageSize` per page. */
+  /** The program's one project lookup per run (restProjectLookup), against a server serving at most `serverMaxPageSize` per page. */
   readonly discovery: { readonly projectsFound: number; readonly calls: number; readonly requestedPageSize: number[]; readonly serverMaxPageSize: number };
   readonly create: OperationCount;
   readonly read: OperationCount;
@@ -208,10 +208,9 @@ export async function measureLifecycle(projects: number, concurrency: number): P
   const server = await startLoopback({ projects, maxPageSize: serverMaxPageSize });
   const restore = useEnvironment({ AZDO_PERSONAL_ACCESS_TOKEN: server.pat });
   try {
-    // Discovery through the program's own memoized lookup, asked twice as checkProjectSelections
-    // and ServiceHooks ask it in a real `pulumi up`: the second must cost no call.
-    await projectsOf(server.orgUrl);
-    const found = await projectsOf(server.orgUrl);
+    // Discovery through the program's own lookup, which a real `pulumi up` asks once (buildStack)
+    // and hands the list to every component.
+    const found = await restProjectLookup(server.orgUrl);
     const discoveryCalls = server.calls.filter((c) => c.method === "GET" && c.path.endsWith("/_apis/projects"));
     const discovery = {
       projectsFound: found.length,

@@ -4,9 +4,9 @@ import type { IntegrationModel } from "./config/model";
 import type { StoreEntry } from "./config-store";
 import { EntraApp } from "./entra/app";
 import type { ResourcePrincipals } from "./entra/resource-principals";
-import { projectsOf, selectProjects } from "./azure-devops/lookups";
+import { type Project, selectProjects } from "./azure-devops/lookups";
 import { ServicePrincipalEntitlement } from "./azure-devops/service-principal-entitlement";
-import { PatReference } from "./credentials/pat-reference";
+import { PatReference, type EnvReader, type PatConnectionTest } from "./credentials/pat-reference";
 import { SECRET_SOURCES, type FieldSource } from "./presets/types";
 import { ServiceHooks } from "./service-hooks";
 
@@ -18,12 +18,22 @@ export interface IntegrationArgs {
   readonly organizationUrl: string;
   /** The organization's name. */
   readonly organizationName: string;
+  /**
+   * Every project of the organization, for the service hooks and the service
+   * principal's projects to select from; the stack lists them once per run,
+   * before any resource is registered.
+   */
+  readonly organizationProjects: readonly Project[];
   /** Shared tenant and scope lookups; required when the integration has an Entra app. */
   readonly principals?: ResourcePrincipals;
   /** Reads a secret config key the model references. */
   readonly secret: (key: string) => pulumi.Output<string>;
   /** The clock for rotation windows and expiry checks. Defaults to now. */
   readonly now?: Date;
+  /** Reads the environment variable a `pat.env` PAT is in. Defaults to the process environment. */
+  readonly readEnv?: EnvReader;
+  /** Checks a PAT whose declaration asks for `testConnection`. Defaults to `testPatConnection`. */
+  readonly testPatConnection?: PatConnectionTest;
 }
 
 /**
@@ -86,10 +96,7 @@ export class Integration extends pulumi.ComponentResource {
       if (!this.entraApp) throw new Error(`Integration ${name}: servicePrincipal needs an Entra app to add to the organization`);
       const sp = m.servicePrincipal;
       // Selectors were checked before any resource was registered (stack.ts).
-      const projects =
-        sp.projects.length > 0
-          ? pulumi.output(projectsOf(args.organizationUrl).then((all) => selectProjects(all, sp.projects).map((p) => ({ projectId: p.id, group: sp.group }))))
-          : pulumi.output([]);
+      const projects = selectProjects(args.organizationProjects, sp.projects).map((p) => ({ projectId: p.id, group: sp.group }));
       this.entitlement = new ServicePrincipalEntitlement(
         `${name}-entitlement`,
         {
@@ -113,6 +120,7 @@ export class Integration extends pulumi.ComponentResource {
         {
           organizationUrl: args.organizationUrl,
           projects: [...h.projects],
+          organizationProjects: args.organizationProjects,
           events: [...h.events] as never,
           url: h.url,
           username: h.username,
@@ -134,7 +142,7 @@ export class Integration extends pulumi.ComponentResource {
     if (m.pat) {
       this.pat = new PatReference(
         `${name}-pat`,
-        { pat: m.pat, organizationUrl: args.organizationUrl, secret: args.secret, now },
+        { pat: m.pat, organizationUrl: args.organizationUrl, secret: args.secret, now, readEnv: args.readEnv, testConnection: args.testPatConnection },
         { parent: this },
       );
       values.pat = this.pat.value;

@@ -1,10 +1,27 @@
 import * as pulumi from "@pulumi/pulumi";
-import { projectsOf, ProjectSelectionError, selectProjects } from "./azure-devops/lookups";
+import { type Project, type ProjectLookup, ProjectSelectionError, restProjectLookup, selectProjects } from "./azure-devops/lookups";
 import { ConfigError, type StackConfig } from "./config";
 import { writeStackOutputs, type StoredKey, type StoreOutputs } from "./config-store";
 import { VariableGroupStore } from "./config-store/variable-group";
+import type { EnvReader, PatConnectionTest } from "./credentials/pat-reference";
 import { ResourcePrincipals } from "./entra/resource-principals";
 import { Integration } from "./integration";
+
+/**
+ * What the stack takes from outside its config. `pulumi up` runs with every
+ * default; the offline plan and the tests pass their own stand-ins here, and
+ * no component is told how it is being run.
+ */
+export interface StackDeps {
+  /** The clock for rotation windows and expiry checks. Defaults to now. */
+  readonly now?: Date;
+  /** Lists the organization's projects; asked at most once per run. Defaults to {@link restProjectLookup}. */
+  readonly projectLookup?: ProjectLookup;
+  /** Reads the environment variable a `pat.env` PAT is in. Defaults to the process environment. */
+  readonly readEnv?: EnvReader;
+  /** Checks a PAT whose declaration asks for `testConnection`. Defaults to `testPatConnection` (a REST call). */
+  readonly testPatConnection?: PatConnectionTest;
+}
 
 /** Stack outputs: what `pulumi stack output` shows. */
 export interface StackOutputs {
@@ -28,8 +45,9 @@ export interface StackOutputs {
  * Builds every integration in the stack config and writes the results to the
  * configured store. The one place that wires config to components.
  */
-export async function buildStack(config: StackConfig, now: Date = new Date()): Promise<StackOutputs> {
-  await checkProjectSelections(config);
+export async function buildStack(config: StackConfig, deps: StackDeps = {}): Promise<StackOutputs> {
+  const now = deps.now ?? new Date();
+  const organizationProjects = await checkProjectSelections(config, deps.projectLookup ?? restProjectLookup);
   for (const w of config.warnings) pulumi.log.warn(w);
 
   const entra = config.integrations.flatMap((i) => (i.entraApp ? [i.entraApp] : []));
@@ -48,9 +66,12 @@ export async function buildStack(config: StackConfig, now: Date = new Date()): P
       model,
       organizationUrl: config.organizationUrl,
       organizationName: config.organizationName,
+      organizationProjects,
       principals,
       secret: config.secret,
       now,
+      readEnv: deps.readEnv,
+      testPatConnection: deps.testPatConnection,
     });
     entries.push(...integration.entries);
     // Plain objects with Output leaves: one unknown value (in preview) does not hide the rest.
@@ -88,6 +109,7 @@ export async function buildStack(config: StackConfig, now: Date = new Date()): P
     const group = new VariableGroupStore("config-store", {
       organizationUrl: config.organizationUrl,
       project: vg.project,
+      organizationProjects,
       groupName: vg.name,
       description: vg.description,
       entries,
@@ -107,11 +129,13 @@ export async function buildStack(config: StackConfig, now: Date = new Date()): P
 }
 
 /**
- * Resolves every project selector against the organization before any
- * resource is registered, so a missing project stops the run with nothing
- * half-created. Components resolve them again from the same memoized list.
+ * Lists the organization's projects through `lookup` and resolves every
+ * project selector against them before any resource is registered, so a
+ * missing project stops the run with nothing half-created. Returns the list
+ * the components select from again; empty, without a lookup, when nothing in
+ * the config selects projects.
  */
-export async function checkProjectSelections(config: StackConfig): Promise<void> {
+export async function checkProjectSelections(config: StackConfig, lookup: ProjectLookup): Promise<readonly Project[]> {
   const selectors: { path: string; list: readonly string[] }[] = [];
   for (const i of config.integrations) {
     if (i.serviceHooks) selectors.push({ path: `integrations[${i.index}].serviceHooks.projects`, list: i.serviceHooks.projects });
@@ -120,8 +144,8 @@ export async function checkProjectSelections(config: StackConfig): Promise<void>
     }
   }
   if (config.configStore.kind === "variableGroup") selectors.push({ path: "configStore.project", list: [config.configStore.project] });
-  if (selectors.length === 0) return;
-  const all = await projectsOf(config.organizationUrl);
+  if (selectors.length === 0) return [];
+  const all = await lookup(config.organizationUrl);
   const problems: string[] = [];
   for (const s of selectors) {
     try {
@@ -132,4 +156,5 @@ export async function checkProjectSelections(config: StackConfig): Promise<void>
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  return all;
 }

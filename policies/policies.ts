@@ -9,9 +9,9 @@
  * Every rule is also exported as a pure `check*` function returning its
  * messages, so a rule can be tested, or reused, without CrossGuard.
  *
- * Resources are matched on their type token, not a class: the Azure DevOps
- * resources are dynamic (no static class), and the PAT reference is a
- * component. The engine runs resource policies on components too, with the
+ * Resources are matched on their type token, not a class: the same tokens
+ * name the Azure DevOps resources in the program and in the provider plugin,
+ * and the PAT reference is a component. The engine runs resource policies on components too, with the
  * inputs the component passed to `super()`; stack policies would only see a
  * component's registered outputs, which leave out `allOrganizations`,
  * `createdOn` and `neededScopes`, so the PAT rules are resource policies.
@@ -32,17 +32,15 @@ import { DEFAULT_PAT_WARNING_DAYS, MAX_ROTATION_DAYS } from "../components/confi
 import { checkPat, type PatDeclaration, type PatFinding } from "../components/credentials/pat-checks";
 import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS } from "../components/entra/published-ids";
 import { AZURE_DEVOPS_APP_ID, BROAD_AZURE_DEVOPS_SCOPES, MICROSOFT_GRAPH_APP_ID, scopesBeyond } from "../components/entra/scopes";
-import { SECRET_MARK } from "../components/offline/evaluate";
-import { OFFLINE_SECRET_PREFIX } from "../components/offline/mocks";
-import type { PlanPolicyResult } from "../components/offline/render";
 import { PRESETS, SECRET_SOURCES } from "../components/presets";
+import { TOKENS } from "../provider/schema";
 
 /** Type tokens of the resources the policies look at. */
 export const RESOURCE_TYPES = {
   application: "azuread:index/application:Application",
   applicationPassword: "azuread:index/applicationPassword:ApplicationPassword",
-  serviceHookSubscription: "pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription",
-  variableGroup: "pulumi-nodejs:dynamic/azure-devops:VariableGroup",
+  serviceHookSubscription: TOKENS.serviceHookSubscription,
+  variableGroup: TOKENS.variableGroup,
   patReference: "ado-integrations:credentials:PatReference",
 } as const;
 
@@ -398,8 +396,11 @@ export function isSecretFieldName(name: string): boolean {
 // A Key Vault reference names where a secret is; the value itself is not secret (see components/integration.ts).
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(.+\)$/;
 
+/** How Pulumi shows a secret value (`pulumi stack output`, the offline plan): copied into a plain variable, it is one. */
+export const SECRET_MARK = "[secret]";
+
 const CREDENTIAL_SHAPES: readonly { readonly kind: string; readonly pattern: RegExp }[] = [
-  { kind: "a Pulumi secret", pattern: new RegExp(`^(?:${escapeRegExp(SECRET_MARK)}$|${escapeRegExp(OFFLINE_SECRET_PREFIX)})`) },
+  { kind: "a Pulumi secret", pattern: new RegExp(`^${escapeRegExp(SECRET_MARK)}$`) },
   { kind: "an Azure DevOps PAT", pattern: /^(?:[a-z2-7]{52}|[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})$/ },
   { kind: "an Entra client secret", pattern: /^[A-Za-z0-9_.~-]{3}\dQ~[A-Za-z0-9_.~-]{31,34}$/ },
   { kind: "a JSON web token", pattern: /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/ },
@@ -675,7 +676,7 @@ export function loadPolicyConfig(stack: string, dir: string = POLICY_PACK_DIR): 
 }
 
 /** A policy's enforcement level under `config`: its own entry, else `all`, else its default; remediate counts as mandatory. */
-export function enforcementOf(policy: Pick<AdoPolicy, "name" | "enforcementLevel">, config: PolicyConfig = {}): PlanPolicyResult["enforcement"] {
+export function enforcementOf(policy: Pick<AdoPolicy, "name" | "enforcementLevel">, config: PolicyConfig = {}): PolicyFinding["enforcement"] {
   const levelOf = (entry: PolicyConfig[string] | undefined): EnforcementLevel | undefined =>
     typeof entry === "string" ? entry : entry?.enforcementLevel;
   const level = levelOf(config[policy.name]) ?? levelOf(config.all) ?? policy.enforcementLevel;
@@ -700,6 +701,32 @@ export interface PlanResource {
   readonly name: string;
   readonly urn?: string;
   readonly inputs: Record<string, unknown>;
+}
+
+/** One violation a policy reported on one resource, as {@link runPolicies} returns it. */
+export interface PolicyFinding {
+  readonly policy: string;
+  readonly enforcement: "advisory" | "mandatory" | "disabled";
+  readonly resource: string;
+  readonly message: string;
+}
+
+/** Options of {@link runPolicies}. */
+export interface RunPoliciesOptions {
+  /**
+   * Tells the values the caller's mock runtime made up for secrets. The
+   * policies see each one as {@link SECRET_MARK}, the way the plan shows it.
+   * Defaults to none.
+   */
+  readonly isSecretStandIn?: (value: string) => boolean;
+}
+
+/** Replaces every string `isStandIn` accepts with {@link SECRET_MARK}. */
+function markStandIns(value: unknown, isStandIn: (value: string) => boolean): unknown {
+  if (typeof value === "string") return isStandIn(value) ? SECRET_MARK : value;
+  if (Array.isArray(value)) return value.map((v) => markStandIns(v, isStandIn));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markStandIns(v, isStandIn)]));
+  return value;
 }
 
 /** Replaces Pulumi secret envelopes with their values, as CrossGuard hands them to policies. */
@@ -731,15 +758,23 @@ class NotApplicable extends Error {}
  * stays as it is and counts as a non-empty value.
  *
  * Pass `evaluation.recorded` (inputs with secrets in their envelopes) for the
- * complete view. `evaluation.resources` shows every secret as `[secret]`, and a
- * variable group wraps its whole variable map as one secret, so there the
- * config-store policy sees no variables to check.
+ * complete view, with `isSecretStandIn` telling the mocks' made-up secrets.
+ * `evaluation.resources` shows every secret as `[secret]`, and a variable
+ * group wraps its whole variable map as one secret, so there the config-store
+ * policy sees no variables to check.
  */
-export function runPolicies(resources: readonly PlanResource[], config: PolicyConfig = {}, now: Date = new Date()): PlanPolicyResult[] {
-  const results: PlanPolicyResult[] = [];
+export function runPolicies(
+  resources: readonly PlanResource[],
+  config: PolicyConfig = {},
+  now: Date = new Date(),
+  options: RunPoliciesOptions = {},
+): PolicyFinding[] {
+  const results: PolicyFinding[] = [];
   const pack = createPolicies(() => now).map((p) => ({ policy: p, enforcement: enforcementOf(p, config), settings: settingsOf(p.name, config) }));
+  const isStandIn = options.isSecretStandIn;
   for (const r of resources) {
-    const props = unwrapSecrets(r.inputs) as Record<string, unknown>;
+    const opened = unwrapSecrets(r.inputs);
+    const props = (isStandIn ? markStandIns(opened, isStandIn) : opened) as Record<string, unknown>;
     for (const { policy, enforcement, settings } of pack) {
       if (enforcement === "disabled") continue;
       const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string }).__pulumiType === r.type;

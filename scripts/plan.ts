@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import * as path from "node:path";
-import { evaluateStack } from "../components/offline/evaluate";
+import { evaluateStack, isOfflineSecret } from "../components/offline/evaluate";
 import { planDocument, renderMarkdown, renderText } from "../components/offline/render";
 import { parseDate } from "../components/config/dates";
 import { loadPolicyConfig, runPolicies } from "../policies/policies";
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
 
   let findings;
   try {
-    findings = runPolicies(evaluation.recorded, loadPolicyConfig(args.stack!), now ?? new Date());
+    findings = runPolicies(evaluation.recorded, loadPolicyConfig(args.stack!), now ?? new Date(), { isSecretStandIn: isOfflineSecret });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;

@@ -1,52 +1,45 @@
 /**
- * Drift, as `pulumi preview --refresh --expect-no-changes` sees it: each
- * dynamic resource's provider is serialized exactly as Pulumi stores it in
- * state, deserialized the way the provider host does (require-from-string),
- * and its read and diff are driven against the loopback server after an
- * out-of-band change. Also runs one provider in a separate plain `node`
- * process started in the project folder, as Pulumi starts the host.
+ * Drift, as `pulumi preview --refresh --expect-no-changes` sees it: the
+ * provider plugin's read and diff are driven against the loopback server
+ * after an out-of-band change. Also starts the compiled plugin the way the
+ * engine does (its launcher, no TypeScript loader) and drives one hook over
+ * its gRPC interface.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServicePrincipalEntitlement } from "../components/azure-devops/service-principal-entitlement";
-import { ServiceHookSubscription } from "../components/azure-devops/service-hook-subscription";
-import { VariableGroup } from "../components/azure-devops/variable-group";
-import { OfflineMocks } from "../components/offline/mocks";
+import { PACKAGE, TOKENS, VERSION } from "../provider/schema";
 import { FAST_SETTINGS, useLoopbackEnvironment } from "./azure-devops/helpers";
+import { pluginResource } from "./azure-devops/plugin";
 import { startLoopback, type Loopback } from "./loopback/server";
 
-const requireFromString = require("require-from-string") as (code: string) => { handler(): pulumi.dynamic.ResourceProvider };
+// The generated gRPC stubs of @pulumi/pulumi have no typings for these paths.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const providerRpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const providerProto = require("@pulumi/pulumi/proto/provider_pb");
+const structProto = require("google-protobuf/google/protobuf/struct_pb");
+const emptyProto = require("google-protobuf/google/protobuf/empty_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const root = path.resolve(__dirname, "..");
 
 let server: Loopback;
 let restoreEnv: () => void;
-const serialized: Record<string, string> = {};
 
-/** What Pulumi's provider host would run for a resource kind. */
-const host = (kind: string) => requireFromString(serialized[kind]!).handler();
+/** The plugin's operations for a resource kind. */
+const host = (kind: keyof typeof TOKENS) => pluginResource<Record<string, unknown>, Record<string, unknown>>(TOKENS[kind]);
 
 beforeAll(async () => {
   server = await startLoopback();
   restoreEnv = useLoopbackEnvironment(server);
-  const mocks = new OfflineMocks();
-  pulumi.runtime.setMocks(mocks, "ado-integrations", "drift", true);
-  new ServiceHookSubscription("hook", { projectId: "p", eventType: "git.push", url: "https://x.example", basicAuthPassword: pulumi.secret("pw") });
-  new VariableGroup("group", { projectId: "p", projectName: "p", name: "g", variables: { a: { value: "1", isSecret: false } } });
-  new ServicePrincipalEntitlement("sp", { servicePrincipalObjectId: "3f2b8c1d-0000-4000-8000-000000000001", accessLevel: "basic" });
-  await new Promise((r) => setTimeout(r, 200));
-  for (const r of mocks.resources) serialized[r.type.split(":").pop()!] = r.inputs.__provider as string;
 });
 afterAll(async () => {
   restoreEnv();
   await server.stop();
 });
 
-describe("drift through the serialized providers", () => {
+describe("drift through the provider plugin", () => {
   const hookInputs = () => ({
     organizationUrl: server.orgUrl,
     projectId: server.state.projects[0]!.id,
@@ -60,7 +53,7 @@ describe("drift through the serialized providers", () => {
   });
 
   /** Creates, then refreshes once: what state holds after `up` and a quiet `refresh`. */
-  async function createAndRefresh(kind: string, inputs: Record<string, unknown>) {
+  async function createAndRefresh(kind: keyof typeof TOKENS, inputs: Record<string, unknown>) {
     const p = host(kind);
     const created = await p.create(inputs);
     const read = await p.read!(created.id, created.outs);
@@ -69,10 +62,10 @@ describe("drift through the serialized providers", () => {
   }
 
   it("reports nothing when nothing changed, for every kind", async () => {
-    const cases: [string, Record<string, unknown>][] = [
-      ["ServiceHookSubscription", hookInputs()],
+    const cases: [keyof typeof TOKENS, Record<string, unknown>][] = [
+      ["serviceHookSubscription", hookInputs()],
       [
-        "VariableGroup",
+        "variableGroup",
         {
           organizationUrl: server.orgUrl,
           projectId: server.state.projects[0]!.id,
@@ -82,7 +75,7 @@ describe("drift through the serialized providers", () => {
           variables: { "gitpod.Client_ID": { value: "abc", isSecret: false }, "gitpod.Client_Secret": { value: "s3cr3t-value", isSecret: true } },
         },
       ],
-      ["ServicePrincipalEntitlement", { organizationUrl: server.orgUrl, servicePrincipalObjectId: "3f2b8c1d-0000-4000-8000-000000000002", accessLevel: "basic", projects: [] }],
+      ["servicePrincipalEntitlement", { organizationUrl: server.orgUrl, servicePrincipalObjectId: "3f2b8c1d-0000-4000-8000-000000000002", accessLevel: "basic", projects: [] }],
     ];
     for (const [kind, inputs] of cases) {
       const { p, id, state } = await createAndRefresh(kind, inputs);
@@ -92,7 +85,7 @@ describe("drift through the serialized providers", () => {
 
   it("a hook URL changed by hand is a change", async () => {
     const inputs = hookInputs();
-    const { p, id, state } = await createAndRefresh("ServiceHookSubscription", inputs);
+    const { p, id, state } = await createAndRefresh("serviceHookSubscription", inputs);
     server.state.setSubscriptionUrl(id, "https://attacker.example/collect");
     const refreshed = (await p.read!(id, state))!;
     expect((await p.diff!(id, refreshed.props!, inputs)).changes).toBe(true);
@@ -100,7 +93,7 @@ describe("drift through the serialized providers", () => {
 
   it("a hook disabled by the system is a change, and update re-enables it", async () => {
     const inputs = hookInputs();
-    const { p, id, state } = await createAndRefresh("ServiceHookSubscription", inputs);
+    const { p, id, state } = await createAndRefresh("serviceHookSubscription", inputs);
     server.state.setSubscriptionStatus(id, "disabledBySystem");
     const refreshed = (await p.read!(id, state))!;
     expect((await p.diff!(id, refreshed.props!, inputs)).changes).toBe(true);
@@ -109,7 +102,7 @@ describe("drift through the serialized providers", () => {
   });
 
   it("a hook deleted by hand is gone on refresh", async () => {
-    const { p, id, state } = await createAndRefresh("ServiceHookSubscription", hookInputs());
+    const { p, id, state } = await createAndRefresh("serviceHookSubscription", hookInputs());
     server.state.removeSubscription(id);
     expect((await p.read!(id, state)).id).toBe("");
   });
@@ -123,7 +116,7 @@ describe("drift through the serialized providers", () => {
       description: "drift test",
       variables: { "spacelift.Organization_URL": { value: "https://dev.azure.com/contoso", isSecret: false }, "spacelift.Personal_access_token": { value: "pat-value", isSecret: true } },
     };
-    const { p, id, state } = await createAndRefresh("VariableGroup", inputs);
+    const { p, id, state } = await createAndRefresh("variableGroup", inputs);
     expect(server.state.variableGroup(id).variables["spacelift.Personal_access_token"]).toMatchObject({ isSecret: true });
     expect((await p.diff!(id, state, inputs)).changes).toBe(false);
     server.state.setVariable(id, "spacelift.Organization_URL", { value: "https://dev.azure.com/fabrikam" });
@@ -133,45 +126,76 @@ describe("drift through the serialized providers", () => {
 
   it("a service principal removed from the organization is gone on refresh", async () => {
     const inputs = { organizationUrl: server.orgUrl, servicePrincipalObjectId: "3f2b8c1d-0000-4000-8000-000000000003", accessLevel: "basic", projects: [] };
-    const { p, id, state } = await createAndRefresh("ServicePrincipalEntitlement", inputs);
+    const { p, id, state } = await createAndRefresh("servicePrincipalEntitlement", inputs);
     server.state.removeEntitlement(id);
     expect((await p.read!(id, state)).id).toBe("");
   });
 });
 
-describe("the serialized provider in a plain node process", () => {
-  it("creates, reads and deletes a hook when started in the project folder, as Pulumi starts the host", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "host-"));
-    const providerFile = path.join(dir, "provider.js");
-    writeFileSync(providerFile, serialized.ServiceHookSubscription!);
-    const script = path.join(dir, "host.js");
-    writeFileSync(
-      script,
-      `const rfs = require(require.resolve("require-from-string", { paths: [process.cwd()] }));
-       const fs = require("node:fs");
-       const p = rfs(fs.readFileSync(${JSON.stringify(providerFile)}, "utf8")).handler();
-       const inputs = JSON.parse(process.argv[2]);
-       (async () => {
-         const created = await p.create(inputs);
-         const read = await p.read(created.id, created.outs);
-         const diff = await p.diff(created.id, read.props, inputs);
-         await p.delete(created.id, read.props);
-         console.log(JSON.stringify({ created: created.id, read: read.id, changes: diff.changes }));
-       })().catch((e) => { console.error(e.message); process.exit(1); });`,
-    );
-    const inputs = hookInputsFor(server);
-    const before = server.state.subscriptions.size;
-    // Asynchronously: the loopback server answers from this process's event loop.
-    const r = await promisify(execFile)(process.execPath, [script, JSON.stringify(inputs)], {
+describe("the compiled plugin, started as the engine starts it", () => {
+  it("answers GetPluginInfo and GetSchema, and creates, reads, diffs and deletes a hook over gRPC", async () => {
+    const launcher = path.join(root, "provider", `pulumi-resource-${PACKAGE}`);
+    const child = spawn(launcher, [], {
       cwd: root,
-      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
       env: { PATH: process.env.PATH, ...FAST_SETTINGS, AZDO_REQUEST_TIMEOUT_SECONDS: "5", AZDO_PERSONAL_ACCESS_TOKEN: server.pat },
     });
-    expect(r.stderr).toBe("");
-    const out = JSON.parse(r.stdout.trim());
-    expect(out.read).toBe(out.created);
-    expect(out.changes).toBe(false);
-    expect(server.state.subscriptions.size).toBe(before);
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    try {
+      // The plugin prints the port it listens on; the engine reads the same line.
+      const port = await new Promise<string>((resolve, reject) => {
+        child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()));
+        child.once("exit", (code) => reject(new Error(`plugin exited with ${code}: ${stderr}`)));
+      });
+      expect(port).toMatch(/^\d+$/);
+      const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      const call = <T>(method: string, request: unknown): Promise<T> =>
+        new Promise((resolve, reject) => client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
+
+      const info = await call<{ getVersion(): string }>("getPluginInfo", new emptyProto.Empty());
+      expect(info.getVersion()).toBe(VERSION);
+      const schemaRequest = new providerProto.GetSchemaRequest();
+      const schema = JSON.parse((await call<{ getSchema(): string }>("getSchema", schemaRequest)).getSchema());
+      expect(Object.keys(schema.resources)).toEqual(Object.values(TOKENS));
+
+      const urn = `urn:pulumi:test::ado-integrations::${TOKENS.serviceHookSubscription}::hook`;
+      const inputs = hookInputsFor(server);
+      const before = server.state.subscriptions.size;
+      const create = new providerProto.CreateRequest();
+      create.setUrn(urn);
+      create.setProperties(structProto.Struct.fromJavaScript(inputs));
+      const created = await call<{ getId(): string; getProperties(): { toJavaScript(): Record<string, unknown> } }>("create", create);
+      expect(server.state.subscriptions.has(created.getId())).toBe(true);
+      const outs = created.getProperties().toJavaScript();
+      expect(JSON.stringify(outs)).not.toContain(inputs.basicAuthPassword);
+
+      const read = new providerProto.ReadRequest();
+      read.setId(created.getId());
+      read.setUrn(urn);
+      read.setProperties(structProto.Struct.fromJavaScript(outs));
+      const readBack = await call<{ getId(): string; getProperties(): { toJavaScript(): Record<string, unknown> } }>("read", read);
+      expect(readBack.getId()).toBe(created.getId());
+
+      const diff = new providerProto.DiffRequest();
+      diff.setId(created.getId());
+      diff.setUrn(urn);
+      diff.setOlds(structProto.Struct.fromJavaScript(readBack.getProperties().toJavaScript()));
+      diff.setNews(structProto.Struct.fromJavaScript(inputs));
+      const diffed = await call<{ getChanges(): number }>("diff", diff);
+      expect(diffed.getChanges()).toBe(providerProto.DiffResponse.DiffChanges.DIFF_NONE);
+
+      const remove = new providerProto.DeleteRequest();
+      remove.setId(created.getId());
+      remove.setUrn(urn);
+      remove.setProperties(structProto.Struct.fromJavaScript(outs));
+      await call("delete", remove);
+      expect(server.state.subscriptions.size).toBe(before);
+      client.close();
+    } finally {
+      child.kill();
+    }
+    expect(stderr).toBe("");
   });
 });
 

@@ -1,7 +1,5 @@
 import picomatch from "picomatch";
-import { offlineProjectLookup } from "../offline/context";
 import { AdoClient } from "./runtime/client";
-import { normalizeOrganizationUrl } from "./runtime/org-url";
 import { listProjects } from "./runtime/projects";
 
 /** A project as selection sees it. */
@@ -11,48 +9,14 @@ export interface Project {
 }
 
 /**
- * Lists the projects of an organization while the program is evaluated.
- * The offline plan replaces it with fake projects; real runs use the REST one.
+ * Lists the projects of an organization. The stack takes one as a dependency
+ * and asks it once per run, before any resource is registered: a real run
+ * uses {@link restProjectLookup}, the offline plan and the tests pass their own.
  */
 export type ProjectLookup = (organizationUrl: string) => Promise<Project[]>;
 
 /** The real lookup: every well-formed project, paged, through the shared REST client. */
 export const restProjectLookup: ProjectLookup = (organizationUrl) => listProjects(new AdoClient({ organizationUrl }));
-
-let currentLookup: ProjectLookup = restProjectLookup;
-// Memoized per lookup function, so installing another lookup never sees an old list.
-const memos = new WeakMap<ProjectLookup, Map<string, Promise<Project[]>>>();
-
-/** Replaces the project lookup (undefined restores the REST one) and forgets memoized results. */
-export function setProjectLookup(lookup: ProjectLookup | undefined): void {
-  currentLookup = lookup ?? restProjectLookup;
-  memos.delete(currentLookup);
-}
-
-/** The project lookup in use: the offline one when the plan or a test installed it. */
-export function getProjectLookup(): ProjectLookup {
-  return offlineProjectLookup() ?? currentLookup;
-}
-
-/**
- * The projects of an organization, looked up once per organization per
- * process: every component of the program shares the one promise.
- */
-export function projectsOf(organizationUrl: string): Promise<Project[]> {
-  const key = normalizeOrganizationUrl(organizationUrl);
-  const lookup = getProjectLookup();
-  let memo = memos.get(lookup);
-  if (!memo) {
-    memo = new Map();
-    memos.set(lookup, memo);
-  }
-  let projects = memo.get(key);
-  if (!projects) {
-    projects = lookup(key);
-    memo.set(key, projects);
-  }
-  return projects;
-}
 
 /** Some selectors matched no project; lists every one of them. */
 export class ProjectSelectionError extends Error {

@@ -1,47 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { TOKENS } from "../../provider/schema";
 import type { EventFilterName, EventType, MessagesToSend, ResourceDetailsToSend } from "./runtime/events";
-import type { SubscriptionInputs, SubscriptionState } from "./runtime/subscriptions";
-
-/**
- * Loads the shared REST runtime at call time (provider methods are serialized
- * into state; imports cannot go there). Kept as a local function in each
- * provider module, not shared: an imported helper drags module-interop
- * wrappers into every resource's serialized provider (3,108 bytes instead of
- * about 2,330, measured). Same cache key everywhere, so a process loads the
- * runtime once.
- */
-function runtime(): typeof import("./runtime/index") {
-  const g = globalThis as { __adoIntegrationsRuntime?: typeof import("./runtime/index") };
-  if (!g.__adoIntegrationsRuntime) {
-    require("tsx/cjs/api").register();
-    g.__adoIntegrationsRuntime = require(require("node:path").resolve("components/azure-devops/runtime/index.ts"));
-  }
-  return g.__adoIntegrationsRuntime!;
-}
-
-/**
- * CRUD for one webhook subscription. Each method only delegates to the
- * runtime, which reads credentials from the environment at call time, so the
- * serialized provider stays small and holds no secret.
- */
-export const serviceHookSubscriptionProvider: pulumi.dynamic.ResourceProvider<SubscriptionInputs, SubscriptionState> = {
-  async create(inputs) {
-    return runtime().createSubscription(inputs);
-  },
-  async read(id, props) {
-    return runtime().readSubscription(id, props);
-  },
-  async diff(_id, olds, news) {
-    const result = runtime().diffSubscription(olds, news);
-    return { changes: result.changes, replaces: result.replaces };
-  },
-  async update(id, _olds, news) {
-    return runtime().updateSubscription(id, news);
-  },
-  async delete(id, props) {
-    await runtime().deleteSubscription(id, props);
-  },
-};
 
 /** Arguments of a {@link ServiceHookSubscription}: a `tfs` event delivered by the `webHooks` consumer's `httpRequest` action. */
 export interface ServiceHookSubscriptionArgs {
@@ -71,11 +30,12 @@ export interface ServiceHookSubscriptionArgs {
 
 /**
  * An Azure DevOps service hook subscription that posts an event to a webhook.
- * Token: `pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription`.
+ * Token: `azure-devops-integrations:index:ServiceHookSubscription`, served by
+ * the provider plugin in provider/.
  * Refresh surfaces out-of-band edits, disabling and deletion as drift; the
  * next `pulumi up` repairs them.
  */
-export class ServiceHookSubscription extends pulumi.dynamic.Resource {
+export class ServiceHookSubscription extends pulumi.CustomResource {
   /** Normalized organization URL. */
   declare readonly organizationUrl: pulumi.Output<string>;
   /** Project id, lower case. */
@@ -104,7 +64,7 @@ export class ServiceHookSubscription extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ServiceHookSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      serviceHookSubscriptionProvider,
+      TOKENS.serviceHookSubscription,
       name,
       {
         ...(args.organizationUrl !== undefined && { organizationUrl: args.organizationUrl }),
@@ -121,8 +81,6 @@ export class ServiceHookSubscription extends pulumi.dynamic.Resource {
         ...(args.detailedMessagesToSend !== undefined && { detailedMessagesToSend: args.detailedMessagesToSend }),
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["passwordHash", "passwordSalt"] }),
-      "azure-devops",
-      "ServiceHookSubscription",
     );
   }
 }

@@ -1,46 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { SharedProjectReference, VariableGroupInputs, VariableGroupState, VariableState } from "./runtime/variable-groups";
-
-/**
- * Loads the shared REST runtime at call time (provider methods are serialized
- * into state; imports cannot go there). Kept as a local function in each
- * provider module, not shared: an imported helper drags module-interop
- * wrappers into every resource's serialized provider (3,108 bytes instead of
- * about 2,330, measured). Same cache key everywhere, so a process loads the
- * runtime once.
- */
-function runtime(): typeof import("./runtime/index") {
-  const g = globalThis as { __adoIntegrationsRuntime?: typeof import("./runtime/index") };
-  if (!g.__adoIntegrationsRuntime) {
-    require("tsx/cjs/api").register();
-    g.__adoIntegrationsRuntime = require(require("node:path").resolve("components/azure-devops/runtime/index.ts"));
-  }
-  return g.__adoIntegrationsRuntime!;
-}
-
-/**
- * CRUD for one variable group. Each method only delegates to the runtime,
- * which reads credentials from the environment at call time, so the
- * serialized provider stays small and holds no secret.
- */
-export const variableGroupProvider: pulumi.dynamic.ResourceProvider<VariableGroupInputs, VariableGroupState> = {
-  async create(inputs) {
-    return runtime().createVariableGroup(inputs);
-  },
-  async read(id, props) {
-    return runtime().readVariableGroup(id, props);
-  },
-  async diff(_id, olds, news) {
-    const result = runtime().diffVariableGroup(olds, news);
-    return { changes: result.changes, replaces: result.replaces };
-  },
-  async update(id, olds, news) {
-    return runtime().updateVariableGroup(id, olds, news);
-  },
-  async delete(id, props) {
-    await runtime().deleteVariableGroup(id, props);
-  },
-};
+import { TOKENS } from "../../provider/schema";
+import type { SharedProjectReference, VariableState } from "./runtime/variable-groups";
 
 /** One variable of a {@link VariableGroup}. */
 export interface VariableGroupVariable {
@@ -71,13 +31,13 @@ export interface VariableGroupArgs {
 
 /**
  * An Azure Pipelines variable group in one project (a config store for
- * integration outputs). Token: `pulumi-nodejs:dynamic/azure-devops:VariableGroup`.
+ * integration outputs). Token: `azure-devops-integrations:index:VariableGroup`.
  * The resource id is the group's numeric id. Refresh surfaces variables
  * edited, added, removed or made (non-)secret by hand, and deletion; the next
  * `pulumi up` repairs them. Secret values never reach outputs: a salted hash
  * per secret variable shows when a desired secret changes.
  */
-export class VariableGroup extends pulumi.dynamic.Resource {
+export class VariableGroup extends pulumi.CustomResource {
   /** Normalized organization URL. */
   declare readonly organizationUrl: pulumi.Output<string>;
   /** Project id, lower case. */
@@ -105,7 +65,7 @@ export class VariableGroup extends pulumi.dynamic.Resource {
       .output(args.variables)
       .apply((vars) => (Object.values(vars).some((v) => v?.isSecret === true) ? pulumi.secret(vars) : pulumi.output(vars)));
     super(
-      variableGroupProvider,
+      TOKENS.variableGroup,
       name,
       {
         organizationUrl: args.organizationUrl,
@@ -120,8 +80,6 @@ export class VariableGroup extends pulumi.dynamic.Resource {
         modifiedOn: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretHashes", "secretSalt"] }),
-      "azure-devops",
-      "VariableGroup",
     );
   }
 }

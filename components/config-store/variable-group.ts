@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { projectsOf, selectProjects } from "../azure-devops/lookups";
+import { type Project, selectProjects } from "../azure-devops/lookups";
 import { VariableGroup, type VariableGroupVariable } from "../azure-devops/variable-group";
 import { variableName, type StoreEntry, type StoredKey } from "./index";
 
@@ -9,6 +9,8 @@ export interface VariableGroupStoreArgs {
   readonly organizationUrl: string;
   /** Name of the project the group lives in. */
   readonly project: string;
+  /** Every project of the organization, listed before any resource is registered; `project` is found in it. */
+  readonly organizationProjects: readonly Project[];
   /** The group's name. */
   readonly groupName: string;
   /** The group's description. */
@@ -40,8 +42,13 @@ export class VariableGroupStore extends pulumi.ComponentResource {
       variables[variable] = e.value.apply((value) => ({ value, isSecret: e.secret }));
       keys.push({ integration: e.integration, label: e.label, secret: e.secret, store: "variableGroup", key: variable });
     }
-    // The project was checked before any resource was registered (stack.ts), so this finds it.
-    const project = pulumi.output(projectsOf(args.organizationUrl).then((all) => selectProjects(all, [args.project])[0]!));
+    // The stack checks the project before any resource is registered; this names it for any other caller.
+    let project: Project;
+    try {
+      project = selectProjects(args.organizationProjects, [args.project])[0]!;
+    } catch (error) {
+      throw new Error(`VariableGroupStore ${name}: project: ${(error as Error).message} in ${args.organizationUrl}`);
+    }
     const anySecret = args.entries.some((e) => e.secret);
     const group = new VariableGroup(
       `${name}-group`,

@@ -2,8 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { patAuth } from "../azure-devops/runtime/auth";
 import { AdoClient } from "../azure-devops/runtime/client";
 import type { PatModel } from "../config/model";
-import { isOffline } from "../offline/context";
-import { OFFLINE_SECRET_PREFIX } from "../offline/mocks";
 import { daysLeft } from "./pat-checks";
 
 /** Args of PatReference. */
@@ -16,9 +14,20 @@ export interface PatReferenceArgs {
   readonly secret: (key: string) => pulumi.Output<string>;
   /** The clock for days-left. Defaults to now. */
   readonly now?: Date;
-  /** Runs the live check; replaced in tests. Defaults to {@link testPatConnection}. */
-  readonly testConnection?: (organizationUrl: string, pat: string, source: string) => Promise<void>;
+  /** Reads the environment variable a `pat.env` PAT is in. Defaults to {@link readProcessEnv}. */
+  readonly readEnv?: EnvReader;
+  /** Runs the live check when `pat.testConnection` asks for it. Defaults to {@link testPatConnection}. */
+  readonly testConnection?: PatConnectionTest;
 }
+
+/** Reads one environment variable; undefined when it is not set. */
+export type EnvReader = (name: string) => string | undefined;
+
+/** Checks that a PAT works in an organization; rejects, naming `source`, when it does not. */
+export type PatConnectionTest = (organizationUrl: string, pat: string, source: string) => Promise<void>;
+
+/** The deployment's own environment. */
+export const readProcessEnv: EnvReader = (name) => process.env[name];
 
 /**
  * A PAT the program references but cannot mint: a service principal cannot
@@ -65,8 +74,7 @@ export class PatReference extends pulumi.ComponentResource {
         break;
       case "env": {
         const envName = p.source.name;
-        // Offline, the real environment is never read: a developer's PAT must not reach a plan.
-        const raw = isOffline() ? `${OFFLINE_SECRET_PREFIX}env-${envName}` : process.env[envName];
+        const raw = (args.readEnv ?? readProcessEnv)(envName);
         if (raw === undefined || raw === "") {
           throw new pulumi.RunError(`integration ${name}: pat.env names ${envName}, which is not set in this environment`);
         }
@@ -78,7 +86,7 @@ export class PatReference extends pulumi.ComponentResource {
         break;
     }
 
-    if (p.testConnection && p.source.kind !== "keyVault" && !isOffline()) {
+    if (p.testConnection && p.source.kind !== "keyVault") {
       const test = args.testConnection ?? testPatConnection;
       // The value is released to the config store only after the check passes.
       value = pulumi.secret(

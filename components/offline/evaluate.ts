@@ -2,12 +2,14 @@ import { readFileSync, existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { setClock, setOffline, setOfflineProjectLookup } from "./context";
+import type { ProjectLookup } from "../azure-devops/lookups";
+import type { StackDeps } from "../stack";
+import { SECRET_MARK } from "../../policies/policies";
 import { OfflineMocks, OFFLINE_SECRET_PREFIX, type RecordedResource } from "./mocks";
 import { offlineProjects } from "./projects";
 
-/** Shown in place of every secret value. */
-export const SECRET_MARK = "[secret]";
+/** Shown in place of every secret value: Pulumi's own mark, which the policies know too. */
+export { SECRET_MARK };
 
 /** Shown for a value only the real deployment knows. */
 export const UNKNOWN_MARK = "[known after deployment]";
@@ -121,11 +123,8 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   opts.onMocks?.(mocks);
   pulumi.runtime.setMocks(mocks, project, opts.stack, true);
   pulumi.runtime.setAllConfig(flat.config, flat.secretKeys);
-  setOffline(true);
-  setClock(opts.now);
-  const lookup = offlineProjects(flat.config, project);
-  setOfflineProjectLookup(lookup);
-  const projectNames = Object.fromEntries((await lookup("")).map((p) => [p.id, p.name]));
+  const projectLookup = offlineProjects(flat.config, project);
+  const projectNames = Object.fromEntries((await projectLookup("")).map((p) => [p.id, p.name]));
 
   // The mocks are not told a resource's parent or URN; the monitor is. Registrations
   // finish out of order, so they are matched by type and name, which are unique here.
@@ -152,7 +151,10 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   process.setSourceMapsEnabled(false);
   let outputs: Record<string, unknown>;
   try {
-    const exported = (await require(program)) as Record<string, unknown>;
+    const run = require(program) as unknown;
+    // Called the way the Pulumi runtime calls an exported function, with the plan's stand-ins in place of no arguments.
+    if (typeof run !== "function") throw new Error(`${program} must export the program as a function of its dependencies`);
+    const exported = (await (run as (deps: StackDeps) => Promise<unknown>)(offlineDeps(projectLookup, opts.now))) as Record<string, unknown>;
     outputs = (await resolveDeep(exported)) as Record<string, unknown>;
     await settle(() => mocks.resources.length);
   } finally {
@@ -174,6 +176,26 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   return { project, stack: opts.stack, resources, outputs, recorded: mocks.resources, projectNames };
 }
 
+/**
+ * What the offline plan hands the program in place of the real dependencies:
+ * the made-up project list, the fixed clock, an environment that answers every
+ * `pat.env` name with a stand-in (a developer's real PAT must never reach a
+ * plan), and a PAT check that accepts without calling the service.
+ */
+export function offlineDeps(projectLookup: ProjectLookup, now: Date | undefined): StackDeps {
+  return {
+    now,
+    projectLookup,
+    readEnv: (name) => `${OFFLINE_SECRET_PREFIX}env-${name}`,
+    testPatConnection: async () => undefined,
+  };
+}
+
+/** Whether a value is one the offline mocks made up for a secret. */
+export function isOfflineSecret(value: string): boolean {
+  return value.startsWith(OFFLINE_SECRET_PREFIX);
+}
+
 function omitProvider(inputs: Record<string, unknown>): Record<string, unknown> {
   const { __provider: _p, ...rest } = inputs;
   return rest;
@@ -184,7 +206,7 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Replaces secret-wrapped values (and any offline secret placeholder) with [secret]. */
 export function redact(value: unknown): unknown {
-  if (typeof value === "string") return value.startsWith(OFFLINE_SECRET_PREFIX) ? SECRET_MARK : value;
+  if (typeof value === "string") return isOfflineSecret(value) ? SECRET_MARK : value;
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
     if ((value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) return SECRET_MARK;

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { TOKENS, isResourceToken } from "../../provider/schema";
 import { AZURE_DEVOPS_APP_ID, MICROSOFT_GRAPH_APP_ID } from "../entra/scopes";
 import { stableGuid } from "./ids";
 import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS, PUBLISHED_GRAPH_SCOPE_IDS } from "../entra/published-ids";
@@ -90,11 +91,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "random:index/randomPassword:RandomPassword":
         return { ...inputs, result: `${OFFLINE_SECRET_PREFIX}${stableGuid(`${seed}/result`)}` };
       default:
-        if (type.startsWith("pulumi-nodejs:dynamic/")) {
-          // A dynamic resource's outputs echo its inputs; the provider code itself stays out of the plan.
-          const { __provider: _provider, ...rest } = inputs;
+        if (isResourceToken(type)) {
+          // The plugin's resources: outputs echo the inputs, plus what the service adds.
           const extra: Record<string, unknown> =
-            type.endsWith(":ServicePrincipalEntitlement")
+            type === TOKENS.servicePrincipalEntitlement
               ? {
                   // The service calls Basic "express".
                   accountLicenseType: inputs.accessLevel === "basic" ? "express" : inputs.accessLevel,
@@ -102,10 +102,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                   descriptor: `aadsp.${stableGuid(`${seed}/descriptor`)}`,
                   displayName: name,
                 }
-              : type.endsWith(":ServiceHookSubscription")
+              : type === TOKENS.serviceHookSubscription
                 ? { status: "enabled" }
                 : {};
-          return { ...rest, ...extra, id: type.endsWith(":VariableGroup") ? String(parseInt(stableGuid(seed).slice(0, 4), 16)) : stableGuid(`${seed}/id`) };
+          return { ...inputs, ...extra, id: type === TOKENS.variableGroup ? String(parseInt(stableGuid(seed).slice(0, 4), 16)) : stableGuid(`${seed}/id`) };
         }
         return { ...inputs };
     }

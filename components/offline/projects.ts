@@ -1,3 +1,4 @@
+import type { ProjectLookup } from "../azure-devops/lookups";
 import { stableGuid } from "./ids";
 
 /** Projects the offline organization always has, so globs in example stacks match something. */
@@ -9,7 +10,7 @@ const BASE_PROJECTS = ["infra", "platform-api", "platform-web", "platform-data",
  * service-principal selectors, with stable made-up IDs. Real runs list the
  * organization's projects instead (components/azure-devops/lookups.ts).
  */
-export function offlineProjects(config: Record<string, string>, project: string): (organizationUrl: string) => Promise<{ id: string; name: string }[]> {
+export function offlineProjects(config: Record<string, string>, project: string): ProjectLookup {
   const names = new Set(BASE_PROJECTS);
   try {
     const integrations = JSON.parse(config[`${project}:integrations`] ?? "[]") as { serviceHooks?: { projects?: unknown }; servicePrincipal?: { projects?: unknown } }[];

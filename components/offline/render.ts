@@ -1,14 +1,10 @@
 import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS, PUBLISHED_GRAPH_SCOPE_IDS } from "../entra/published-ids";
 import type { Evaluation, PlannedResource } from "./evaluate";
 import { AZURE_DEVOPS_APP_ID, MICROSOFT_GRAPH_APP_ID } from "../entra/scopes";
+import type { PolicyFinding } from "../../policies/policies";
 
-/** A policy result as the plan lists it. */
-export interface PlanPolicyResult {
-  readonly policy: string;
-  readonly enforcement: "advisory" | "mandatory" | "disabled";
-  readonly resource: string;
-  readonly message: string;
-}
+/** A policy result as the plan lists it: what the pack's runner found. */
+export type PlanPolicyResult = PolicyFinding;
 
 /** The plan as one JSON document (`npm run plan -- --json`). */
 export interface PlanDocument {
@@ -84,17 +80,17 @@ function keyInputs(r: PlannedResource, projectNames: Readonly<Record<string, str
       return [`displayName: ${i.displayName}`, `endDate: ${i.endDate}`];
     case "random:index/randomPassword:RandomPassword":
       return [`length: ${i.length}, special characters: ${i.special}`];
-    case "pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription": {
+    case "azure-devops-integrations:index:ServiceHookSubscription": {
       const filters = Object.entries(i.filters ?? {}).map(([k, v]) => `${k}=${String(v)}`);
       return [
         `${i.eventType} in project ${projectNames[i.projectId] ?? i.projectId} -> ${i.url} (basic auth user "${i.basicAuthUsername ?? ""}", password ${i.basicAuthPassword === undefined ? "none" : String(i.basicAuthPassword)}${filters.length ? `; filters ${filters.join(", ")}` : ""})`,
       ];
     }
-    case "pulumi-nodejs:dynamic/azure-devops:ServicePrincipalEntitlement": {
+    case "azure-devops-integrations:index:ServicePrincipalEntitlement": {
       const projects = ((i.projects ?? []) as { projectId: string; group: string }[]).map((p) => `${projectNames[p.projectId] ?? p.projectId} (${p.group})`);
       return [`service principal ${i.servicePrincipalObjectId} joins the organization, access level ${i.accessLevel}`, `projects: ${projects.join(", ") || "none"}`];
     }
-    case "pulumi-nodejs:dynamic/azure-devops:VariableGroup":
+    case "azure-devops-integrations:index:VariableGroup":
       return [
         `name: ${i.name} in project ${i.projectName}`,
         typeof i.variables === "string"

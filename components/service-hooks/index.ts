@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Project, projectsOf, selectProjects } from "../azure-devops/lookups";
+import { type Project, selectProjects } from "../azure-devops/lookups";
 import { EVENT_TYPES, EventType, MessagesToSend, ResourceDetailsToSend, SERVICE_HOOK_EVENTS, filtersFor, isEventType } from "../azure-devops/runtime/events";
 import { normalizeOrganizationUrl } from "../azure-devops/runtime/org-url";
 import { ServiceHookSubscription } from "../azure-devops/service-hook-subscription";
@@ -12,6 +12,11 @@ export interface ServiceHooksArgs {
   readonly organizationUrl: string;
   /** Project names, globs such as `platform-*`, or `*` for every project; each must match something. */
   readonly projects: readonly string[];
+  /**
+   * Every project of the organization, listed before any resource is
+   * registered (the stack asks its project lookup once per run).
+   */
+  readonly organizationProjects: readonly Project[];
   /** Events to subscribe to in every selected project. */
   readonly events: readonly EventType[];
   /** The https URL that receives the webhooks. */
@@ -46,8 +51,9 @@ export function resourceNamePart(projectName: string): string {
 /**
  * Service hook subscriptions for one integration: one per selected project
  * and event, named `${name}-${project}-${event short name}` so adding a
- * project or event never renames another. Projects are resolved from the
- * organization's project list once per process while the program runs.
+ * project or event never renames another. The selectors are resolved against
+ * the organization's project list, which the caller passes in, so every
+ * subscription is registered while the component is constructed.
  */
 export class ServiceHooks extends pulumi.ComponentResource {
   /** Subscription ids keyed by `${project name}/${event type}`. */
@@ -81,60 +87,54 @@ export class ServiceHooks extends pulumi.ComponentResource {
       ...(args.filters?.branch ? { branch: args.filters.branch } : {}),
     };
 
-    const selection = projectsOf(organizationUrl).then((all) => {
-      let selected: Project[];
-      try {
-        selected = selectProjects(all, args.projects);
-      } catch (error) {
-        throw new Error(`ServiceHooks ${name}: in ${organizationUrl}, ${(error as Error).message}`);
+    let selected: Project[];
+    try {
+      selected = selectProjects(args.organizationProjects, args.projects);
+    } catch (error) {
+      throw new Error(`ServiceHooks ${name}: in ${organizationUrl}, ${(error as Error).message}`);
+    }
+    if (filters.repository !== undefined && selected.length > 1) {
+      throw new Error(
+        `ServiceHooks ${name}: filters.repository is one repository id, but projects selects ${selected.length} projects (${selected.map((p) => p.name).join(", ")}); select the one project that holds it`,
+      );
+    }
+    const owners = new Map<string, string>();
+    for (const project of selected) {
+      const part = resourceNamePart(project.name) || project.id;
+      const other = owners.get(part);
+      if (other !== undefined) {
+        throw new Error(`ServiceHooks ${name}: projects "${other}" and "${project.name}" would share the resource name part "${part}"; select only one of them`);
       }
-      if (filters.repository !== undefined && selected.length > 1) {
-        throw new Error(
-          `ServiceHooks ${name}: filters.repository is one repository id, but projects selects ${selected.length} projects (${selected.map((p) => p.name).join(", ")}); select the one project that holds it`,
-        );
-      }
-      const owners = new Map<string, string>();
-      for (const project of selected) {
-        const part = resourceNamePart(project.name) || project.id;
-        const other = owners.get(part);
-        if (other !== undefined) {
-          throw new Error(`ServiceHooks ${name}: projects "${other}" and "${project.name}" would share the resource name part "${part}"; select only one of them`);
-        }
-        owners.set(part, project.name);
-      }
-      return selected;
-    });
+      owners.set(part, project.name);
+    }
 
-    const ids = selection.then((selected) => {
-      const byKey: Record<string, pulumi.Output<string>> = {};
-      for (const project of selected) {
-        for (const event of events) {
-          const subscription = new ServiceHookSubscription(
-            `${name}-${resourceNamePart(project.name) || project.id}-${SERVICE_HOOK_EVENTS[event].shortName}`,
-            {
-              organizationUrl,
-              projectId: project.id,
-              eventType: event,
-              // Only the filters this event takes; every supported event takes both today.
-              filters: Object.fromEntries(Object.entries(filters).filter(([filter]) => (filtersFor(event) as readonly string[]).includes(filter))),
-              url: args.url,
-              basicAuthUsername: args.username ?? "",
-              basicAuthPassword: password,
-              httpHeaders: args.httpHeaders,
-              resourceDetailsToSend: args.resourceDetailsToSend ?? "all",
-              messagesToSend: args.messagesToSend ?? "all",
-              detailedMessagesToSend: args.detailedMessagesToSend ?? "all",
-            },
-            { parent: this },
-          );
-          byKey[`${project.name}/${event}`] = subscription.id;
-        }
+    const ids: Record<string, pulumi.Output<string>> = {};
+    for (const project of selected) {
+      for (const event of events) {
+        const subscription = new ServiceHookSubscription(
+          `${name}-${resourceNamePart(project.name) || project.id}-${SERVICE_HOOK_EVENTS[event].shortName}`,
+          {
+            organizationUrl,
+            projectId: project.id,
+            eventType: event,
+            // Only the filters this event takes; every supported event takes both today.
+            filters: Object.fromEntries(Object.entries(filters).filter(([filter]) => (filtersFor(event) as readonly string[]).includes(filter))),
+            url: args.url,
+            basicAuthUsername: args.username ?? "",
+            basicAuthPassword: password,
+            httpHeaders: args.httpHeaders,
+            resourceDetailsToSend: args.resourceDetailsToSend ?? "all",
+            messagesToSend: args.messagesToSend ?? "all",
+            detailedMessagesToSend: args.detailedMessagesToSend ?? "all",
+          },
+          { parent: this },
+        );
+        ids[`${project.name}/${event}`] = subscription.id;
       }
-      return byKey;
-    });
+    }
 
     this.subscriptionIds = pulumi.output(ids);
-    this.selectedProjects = pulumi.output(selection.then((selected) => selected.map((p) => p.name)));
+    this.selectedProjects = pulumi.output(selected.map((p) => p.name));
     this.registerOutputs({ subscriptionIds: this.subscriptionIds, selectedProjects: this.selectedProjects });
   }
 }

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../components/azure-devops/runtime/events";
 import { fieldsFromInputs, subscriptionBody } from "../../components/azure-devops/runtime/subscriptions";
-import { serviceHookSubscriptionProvider as provider } from "../../components/azure-devops/service-hook-subscription";
+import { serviceHookSubscriptions as provider } from "./plugin";
 import { subscriptionInputs, useLoopback } from "./helpers";
 import { ref, Schema, SwaggerDocument, validate } from "./swagger-validator";
 

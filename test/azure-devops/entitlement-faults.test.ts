@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EntitlementInputs, EntitlementState } from "../../components/azure-devops/runtime/entitlements";
-import { servicePrincipalEntitlementProvider as provider } from "../../components/azure-devops/service-principal-entitlement";
+import { servicePrincipalEntitlements as provider } from "./plugin";
 import type { Fault } from "../loopback/server";
 import { useLoopback } from "./helpers";
 

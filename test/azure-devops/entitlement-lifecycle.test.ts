@@ -7,7 +7,7 @@ import {
   type EntitlementInputs,
   type EntitlementState,
 } from "../../components/azure-devops/runtime/entitlements";
-import { servicePrincipalEntitlementProvider as provider } from "../../components/azure-devops/service-principal-entitlement";
+import { servicePrincipalEntitlements as provider } from "./plugin";
 import { useLoopback } from "./helpers";
 
 // Provider methods are called directly against the loopback server: under mocks Pulumi never runs them.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serviceHookSubscriptionProvider as provider } from "../../components/azure-devops/service-hook-subscription";
+import { serviceHookSubscriptions as provider } from "./plugin";
 import { WEBHOOK_PASSWORD, captureConsole, subscriptionInputs, useLoopback, useLoopbackEnvironment, visible, visibleRecorder } from "./helpers";
 
 const ROTATED_PASSWORD = "rotated-hook-password-Xk3";

@@ -1,43 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
-import { Project, setProjectLookup } from "../../components/azure-devops/lookups";
+import type { Project } from "../../components/azure-devops/lookups";
 import { ServiceHookSubscription } from "../../components/azure-devops/service-hook-subscription";
+import { TOKENS } from "../../provider/schema";
 import { ServiceHooks, ServiceHooksArgs } from "../../components/service-hooks";
 import { promiseOf } from "../helpers";
 import { WEBHOOK_PASSWORD } from "./helpers";
 import { SECRET_SIG, useResourceMocks } from "./mocks";
 
 const PAT = "pat-that-must-not-leak-7Hq2";
-const SUBSCRIPTION_TYPE = "pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription";
+const SUBSCRIPTION_TYPE = TOKENS.serviceHookSubscription;
 const registered = useResourceMocks(PAT);
-
-/**
- * Expects the component's outputs to fail with `message`. A failing output is
- * how Pulumi fails the program, and its runtime leaves the same failure
- * unhandled on several internal promises; collect those here (and check they
- * are this failure) instead of letting vitest report them as stray errors.
- */
-async function expectOutputFailure(output: pulumi.Output<unknown>, message: string): Promise<void> {
-  const vitestListeners = process.listeners("unhandledRejection");
-  const stray: unknown[] = [];
-  const collect = (reason: unknown): void => {
-    stray.push(reason);
-  };
-  process.removeAllListeners("unhandledRejection");
-  process.on("unhandledRejection", collect);
-  try {
-    await expect(promiseOf(output)).rejects.toThrow(message);
-  } finally {
-    // Let the runtime's remaining promises settle while the collector listens.
-    for (let seen = -1, rounds = 0; seen !== stray.length && rounds < 40; rounds++) {
-      seen = stray.length;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    process.off("unhandledRejection", collect);
-    for (const listener of vitestListeners) process.on("unhandledRejection", listener);
-  }
-  for (const reason of stray) expect((reason as Error).message).toContain(message);
-}
 
 const PROJECTS: Project[] = [
   { id: "11111111-1111-4111-8111-111111111111", name: "platform-api" },
@@ -45,21 +18,16 @@ const PROJECTS: Project[] = [
   { id: "33333333-3333-4333-8333-333333333333", name: "Website" },
   { id: "44444444-4444-4444-8444-444444444444", name: "Other" },
 ];
-let lookups: string[];
 
 beforeEach(() => {
   registered.length = 0;
-  lookups = [];
-  setProjectLookup(async (organizationUrl) => {
-    lookups.push(organizationUrl);
-    return PROJECTS;
-  });
 });
 
 function args(overrides: Partial<ServiceHooksArgs> = {}): ServiceHooksArgs {
   return {
     organizationUrl: "https://contoso.visualstudio.com/",
     projects: ["platform*", "website"],
+    organizationProjects: PROJECTS,
     events: ["git.push", "git.pullrequest.merged"],
     url: "https://spacelift.example.com/webhooks/azure-devops",
     password: WEBHOOK_PASSWORD,
@@ -99,9 +67,7 @@ describe("ServiceHooks", () => {
     const hooks = new ServiceHooks("gitpod", args({ projects: ["Website"], events: ["git.push"], filters: { branch: "main" }, username: "ado" }));
     await promiseOf(hooks.subscriptionIds);
     const [subscription] = subscriptions();
-    const { __provider, ...inputs } = subscription!.inputs as Record<string, unknown>;
-    expect(typeof __provider).toBe("string");
-    expect(inputs).toEqual({
+    expect(subscription!.inputs).toEqual({
       organizationUrl: "https://dev.azure.com/contoso",
       projectId: "33333333-3333-4333-8333-333333333333",
       eventType: "git.push",
@@ -136,45 +102,19 @@ describe("ServiceHooks", () => {
     expect(JSON.stringify(ids)).not.toContain(WEBHOOK_PASSWORD);
   });
 
-  it("looks projects up once per organization per process", async () => {
-    const first = new ServiceHooks("a", args());
-    const second = new ServiceHooks("b", args({ organizationUrl: "https://dev.azure.com/Contoso" }));
-    await Promise.all([promiseOf(first.subscriptionIds), promiseOf(second.subscriptionIds)]);
-    expect(lookups).toEqual(["https://dev.azure.com/contoso"]);
-  });
-
-  it("names every project selector that matched nothing", async () => {
-    const hooks = new ServiceHooks("x", args({ projects: ["Website", "Missing", "mobile-*"] }));
-    await expectOutputFailure(
-      hooks.subscriptionIds,
-      'ServiceHooks x: in https://dev.azure.com/contoso, projects not found: "Missing" (no project has this name), "mobile-*" (no project name matches this pattern)',
-    );
-    expect(subscriptions()).toHaveLength(0);
-  });
-
-  it("refuses a repository filter across several projects", async () => {
-    const hooks = new ServiceHooks("x", args({ filters: { repository: "278d5cd2-584d-4b63-824a-2ba458937249" } }));
-    await expectOutputFailure(
-      hooks.subscriptionIds,
-      "ServiceHooks x: filters.repository is one repository id, but projects selects 3 projects (Platform Web, platform-api, Website); select the one project that holds it",
-    );
-  });
-
-  it("refuses two projects that would get the same resource name", async () => {
-    setProjectLookup(async () => [...PROJECTS, { id: "55555555-5555-4555-8555-555555555555", name: "Platform.Web" }]);
-    const hooks = new ServiceHooks("x", args({ projects: ["platform*"] }));
-    await expectOutputFailure(
-      hooks.subscriptionIds,
-      'ServiceHooks x: projects "Platform Web" and "Platform.Web" would share the resource name part "platform-web"; select only one of them',
-    );
-  });
-
-  it("reports a failed project lookup through its outputs", async () => {
-    setProjectLookup(async () => {
-      throw new Error("Azure DevOps GET /contoso/_apis/projects returned 401: the PAT in AZDO_PERSONAL_ACCESS_TOKEN was rejected");
+  it("registers every subscription while it is constructed, not in a later callback", async () => {
+    const constructed: string[] = [];
+    // Transformations run inside each child's constructor, so this list is complete when `new` returns.
+    const hooks = new ServiceHooks("sync", args({ projects: ["Website"] }), {
+      transformations: [
+        ({ name }) => {
+          constructed.push(name);
+          return undefined;
+        },
+      ],
     });
-    const hooks = new ServiceHooks("x", args());
-    await expectOutputFailure(hooks.subscriptionIds, "the PAT in AZDO_PERSONAL_ACCESS_TOKEN was rejected");
+    expect(constructed).toEqual(["sync", "sync-website-push", "sync-website-pr-merged"]);
+    await promiseOf(hooks.subscriptionIds);
   });
 
   it.each<[string, Partial<ServiceHooksArgs>, string]>([
@@ -194,13 +134,28 @@ describe("ServiceHooks", () => {
       { organizationUrl: "http://dev.example.com/contoso" },
       "ServiceHooks x: organizationUrl: organization URL http://dev.example.com/contoso must use https (plain http is allowed only for 127.0.0.1 or localhost)",
     ],
+    [
+      "a selector that matches no project",
+      { projects: ["Website", "Missing", "mobile-*"] },
+      'ServiceHooks x: in https://dev.azure.com/contoso, projects not found: "Missing" (no project has this name), "mobile-*" (no project name matches this pattern)',
+    ],
+    [
+      "a repository filter across several projects",
+      { filters: { repository: "278d5cd2-584d-4b63-824a-2ba458937249" } },
+      "ServiceHooks x: filters.repository is one repository id, but projects selects 3 projects (Platform Web, platform-api, Website); select the one project that holds it",
+    ],
+    [
+      "two projects that would get the same resource name",
+      { projects: ["platform*"], organizationProjects: [...PROJECTS, { id: "55555555-5555-4555-8555-555555555555", name: "Platform.Web" }] },
+      'ServiceHooks x: projects "Platform Web" and "Platform.Web" would share the resource name part "platform-web"; select only one of them',
+    ],
   ])("throws at construction for %s", (_name, overrides, message) => {
     expect(() => new ServiceHooks("x", args(overrides))).toThrow(message);
   });
 });
 
 describe("ServiceHookSubscription", () => {
-  it("has the dynamic type token, and a small serialized provider that holds no credential", async () => {
+  it("has the plugin's type token, no provider code in its inputs, and the password wrapped as a secret", async () => {
     const subscription = new ServiceHookSubscription("direct", {
       projectId: PROJECTS[0]!.id,
       eventType: "git.push",
@@ -210,14 +165,8 @@ describe("ServiceHookSubscription", () => {
     await promiseOf(subscription.urn);
     const resource = registered.find((r) => r.name === "direct")!;
     expect(resource.type).toBe(SUBSCRIPTION_TYPE);
-    const providerText = (resource.inputs as { __provider: string }).__provider;
-    const bytes = Buffer.byteLength(providerText);
-    console.info(`serialized ServiceHookSubscription provider: ${bytes} bytes`);
-    expect(bytes).toBeLessThan(3072);
-    expect(providerText).toContain("components/azure-devops/runtime/index.ts");
-    expect(providerText).not.toContain(PAT);
-    expect(providerText).not.toContain(WEBHOOK_PASSWORD);
-    expect(providerText).not.toMatch(/__vite|__vi_import|zod/);
+    expect(Object.keys(resource.inputs).sort()).toEqual(["basicAuthPassword", "eventType", "projectId", "url"]);
+    expect(JSON.stringify(resource.inputs)).not.toContain(PAT);
     expect(resource.inputs).toMatchObject({ basicAuthPassword: { [SECRET_SIG]: expect.any(String) } });
   });
 });

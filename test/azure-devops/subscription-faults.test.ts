@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SubscriptionState } from "../../components/azure-devops/runtime/subscriptions";
-import { serviceHookSubscriptionProvider as provider } from "../../components/azure-devops/service-hook-subscription";
+import { serviceHookSubscriptions as provider } from "./plugin";
 import type { Fault } from "../loopback/server";
 import { WEBHOOK_PASSWORD, subscriptionInputs, useLoopback } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES, SERVICE_HOOK_EVENTS } from "../../components/azure-devops/runtime/events";
 import type { SubscriptionInputs, SubscriptionState } from "../../components/azure-devops/runtime/subscriptions";
-import { serviceHookSubscriptionProvider as provider } from "../../components/azure-devops/service-hook-subscription";
+import { serviceHookSubscriptions as provider } from "./plugin";
 import { MASK } from "../loopback/server";
 import { WEBHOOK_PASSWORD, subscriptionInputs, useLoopback } from "./helpers";
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { variableGroupBody, variableGroupFieldsFromInputs, type VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
-import { variableGroupProvider as provider } from "../../components/azure-devops/variable-group";
+import { variableGroups as provider } from "./plugin";
 import { useLoopback } from "./helpers";
 import { ref, Schema, SwaggerDocument, validate } from "./swagger-validator";
 

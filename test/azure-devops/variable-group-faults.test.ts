@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { VariableGroupInputs, VariableGroupState } from "../../components/azure-devops/runtime/variable-groups";
-import { variableGroupProvider as provider } from "../../components/azure-devops/variable-group";
+import { variableGroups as provider } from "./plugin";
 import type { Fault } from "../loopback/server";
 import { useLoopback } from "./helpers";
 

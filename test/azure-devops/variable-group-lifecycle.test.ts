@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffVariableGroup, validateVariableGroupInputs, type VariableGroupInputs, type VariableGroupState } from "../../components/azure-devops/runtime/variable-groups";
-import { variableGroupProvider as provider } from "../../components/azure-devops/variable-group";
+import { variableGroups as provider } from "./plugin";
 import { useLoopback } from "./helpers";
 
 // Provider methods are called directly against the loopback server: under mocks Pulumi never runs them.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
-import { variableGroupProvider as provider } from "../../components/azure-devops/variable-group";
+import { variableGroups as provider } from "./plugin";
 import { captureConsole, useLoopback, useLoopbackEnvironment, visible, visibleRecorder } from "./helpers";
 
 const SECRET = "vg-leak-check-secret-Hn2xC5";

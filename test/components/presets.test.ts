@@ -4,6 +4,7 @@ import { evaluateStack, type Evaluation } from "../../components/offline/evaluat
 import { stableGuid } from "../../components/offline/ids";
 import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS as ADO, PUBLISHED_GRAPH_SCOPE_IDS as GRAPH } from "../../components/entra/published-ids";
 import { NOW } from "../helpers";
+import { TOKENS } from "../../provider/schema";
 
 const root = path.resolve(__dirname, "../..");
 const example = (tool: string) => evaluateStack({ projectDir: root, stack: "example", stackFile: path.join(root, "examples", `${tool}.yaml`), now: NOW });
@@ -68,7 +69,7 @@ describe("each preset creates what its tool needs and nothing more", () => {
     expect(sp.requiredResourceAccesses).toEqual([]);
     expect(sp.web).toBeUndefined();
     expect(e.resources.some((r) => r.type.includes("ServiceHookSubscription"))).toBe(false);
-    const entitlement = e.resources.find((r) => r.type === "pulumi-nodejs:dynamic/azure-devops:ServicePrincipalEntitlement")!;
+    const entitlement = e.resources.find((r) => r.type === TOKENS.servicePrincipalEntitlement)!;
     expect(entitlement.name).toBe("terrakube-sp-entitlement");
     expect(entitlement.inputs).toMatchObject({ accessLevel: "basic", projects: [{ projectId: Object.keys(e.projectNames).find((id) => e.projectNames[id] === "infra"), group: "Contributors" }] });
     // It is the app's own service principal that joins the organization.
@@ -79,7 +80,7 @@ describe("each preset creates what its tool needs and nothing more", () => {
 
   it("spacelift: one hook per selected project and event, basic auth with an empty user, no Entra app", async () => {
     const e = await example("spacelift");
-    const hooks = e.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription");
+    const hooks = e.resources.filter((r) => r.type === TOKENS.serviceHookSubscription);
     // infra + the three platform-* projects of the offline organization, five events each.
     expect(hooks).toHaveLength(4 * 5);
     expect(new Set(hooks.map((h) => (h.inputs as any).eventType))).toEqual(
@@ -127,7 +128,7 @@ describe("each preset creates what its tool needs and nothing more", () => {
 describe("the variableGroup store", () => {
   it("writes every form value as a variable, secret values as secret variables, the map secret in state", async () => {
     const e = await evaluateStack({ projectDir: root, stack: "prod", now: NOW });
-    const group = e.recorded.find((r) => r.type === "pulumi-nodejs:dynamic/azure-devops:VariableGroup")!;
+    const group = e.recorded.find((r) => r.type === TOKENS.variableGroup)!;
     expect(group.inputs).toMatchObject({ name: "ado-integrations-prod", projectName: "platform-api" });
     const wrapped = group.inputs.variables as Record<string, unknown>;
     expect(wrapped["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");

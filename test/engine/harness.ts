@@ -76,8 +76,10 @@ export class EngineProject {
    * `main` is a program file of the repository (relative to its root) that
    * replaces index.ts in the copy; it is copied to the same path, so its
    * imports of components/ resolve alike. `env` goes to every command.
+   * `source` is the folder copied instead of the repository (an older
+   * version of the project, say); node_modules stays this checkout's.
    */
-  constructor(bin: string, server: Loopback, options: { readonly main?: string; readonly env?: Record<string, string> } = {}) {
+  constructor(bin: string, server: Loopback, options: { readonly main?: string; readonly env?: Record<string, string>; readonly source?: string } = {}) {
     this.bin = bin;
     this.server = server;
     this.extraEnv = options.env ?? {};
@@ -87,16 +89,7 @@ export class EngineProject {
     this.state = path.join(base, "state");
     mkdirSync(this.home);
     mkdirSync(this.state);
-    cpSync(ROOT, this.dir, {
-      recursive: true,
-      filter: (src) => {
-        const rel = path.relative(ROOT, src);
-        if (rel === "") return true;
-        const top = rel.split(path.sep)[0]!;
-        // Stack files hold placeholder secrets no passphrase decrypts: tests write their own.
-        return !NOT_COPIED.has(top) && !/^Pulumi\.[^/]+\.yaml$/.test(rel);
-      },
-    });
+    copyProject(options.source ?? ROOT, this.dir);
     symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
     if (options.main) {
       mkdirSync(path.dirname(path.join(this.dir, options.main)), { recursive: true });
@@ -211,11 +204,37 @@ export class EngineProject {
     return readFileSync(found).length;
   }
 
+  /**
+   * Replaces the copy's files with those of `source` (this checkout by
+   * default), as a checkout of a newer version would: stack files and the
+   * node_modules link stay; everything else goes, so no stale file hides.
+   */
+  replaceSource(source: string = ROOT): void {
+    for (const entry of readdirSync(this.dir)) {
+      if (entry === "node_modules" || /^Pulumi\.[^/]+\.yaml$/.test(entry)) continue;
+      rmSync(path.join(this.dir, entry), { recursive: true, force: true });
+    }
+    copyProject(source, this.dir);
+  }
+
   /** Removes the copy, its state and Pulumi home; kept when ADO_ENGINE_KEEP is set, for a look after a failure. */
   remove(): void {
     if (process.env.ADO_ENGINE_KEEP) return;
     rmSync(path.dirname(this.dir), { recursive: true, force: true });
   }
+}
+
+/** Copies a project folder without what the engine does not need; stack files hold placeholder secrets no passphrase decrypts, so tests write their own. */
+function copyProject(source: string, dir: string): void {
+  cpSync(source, dir, {
+    recursive: true,
+    filter: (src) => {
+      const rel = path.relative(source, src);
+      if (rel === "") return true;
+      const top = rel.split(path.sep)[0]!;
+      return !NOT_COPIED.has(top) && !/^Pulumi\.[^/]+\.yaml$/.test(rel);
+    },
+  });
 }
 
 /** YAML with every string quoted, as the example stack files write dates. */

@@ -54,7 +54,7 @@ describe.skipIf(!bin)(`engine: the policy pack${bin ? "" : ` (skipped: ${reason}
   it("a program with violating resources fails with every policy's name and message at its configured level", async () => {
     const server = (held.server = await startLoopback());
     const project = (held.project = new EngineProject(bin!, server, { main: path.join("test", "engine", "violations", "index.ts") }));
-    await project.ok(["stack", "init", "violations", "--secrets-provider", "passphrase", "--non-interactive"]);
+    await project.initStack("violations", {});
 
     const r = await project.pulumi(["preview", "--stack", "violations", "--non-interactive", "--policy-pack", "policies", "--policy-pack-config", "policies/config.dev.json"]);
     expect(r.code).not.toBe(0);
@@ -87,5 +87,7 @@ describe.skipIf(!bin)(`engine: the policy pack${bin ? "" : ` (skipped: ${reason}
     // dev makes two of them advisory: both levels are in play.
     expect(output).toContain("[advisory] ado-scopes-within-preset");
     expect(output).toContain("[mandatory] service-hook-https");
+    // Two lines of defence: the plugin's check refuses the same URL.
+    expect(output).toContain("property url value {http://hooks.example/endpoint} has a problem: must use https (basic auth would travel in plain text)");
   });
 });

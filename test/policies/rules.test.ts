@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS as ADO, PUBLISHED_GRAPH_SCOPE_IDS as GRAPH } from "../../components/entra/published-ids";
 import { credentialKind, isSecretFieldName, parseAppTags, POLICY_NAMES, RESOURCE_TYPES, runPolicies, type PlanResource } from "../../policies/policies";
+import { isOfflineSecret } from "../../components/offline/evaluate";
+import { OFFLINE_SECRET_PREFIX } from "../../components/offline/mocks";
 import { NOW } from "../helpers";
 
 const ADO_APP = "499b84ac-1321-427f-aa17-267ca6975798";
@@ -424,6 +426,14 @@ describe("config-store-secrets-secret", () => {
       "variable ops.Copied is not secret but its value looks like a Pulumi secret: set isSecret to true",
     ]);
     expect(found.join("\n")).not.toContain("aaaa");
+  });
+
+  it("sees a value the caller's mocks made up for a secret as a Pulumi secret, only when told how to tell one", () => {
+    const copied = group({ "ops.Notes": { value: `${OFFLINE_SECRET_PREFIX}webhook-password`, isSecret: false }, "ops.Owner": { value: "platform-bot", isSecret: false } });
+    const findings = runPolicies([copied], {}, NOW, { isSecretStandIn: isOfflineSecret }).filter((r) => r.policy === "config-store-secrets-secret");
+    expect(findings.map((r) => r.message)).toEqual(["variable ops.Notes is not secret but its value looks like a Pulumi secret: set isSecret to true"]);
+    // The pack itself knows nothing of the offline plan: a real preview never sees these values.
+    expect(messages("config-store-secrets-secret", copied)).toEqual([]);
   });
 
   it("knows every secret label the presets write, and leaves the others alone", () => {

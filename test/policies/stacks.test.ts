@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { evaluateStack } from "../../components/offline/evaluate";
+import { evaluateStack, isOfflineSecret } from "../../components/offline/evaluate";
 import { loadPolicyConfig, RESOURCE_TYPES, runPolicies, type PolicyConfig } from "../../policies/policies";
 import { NOW, stackDoc } from "../helpers";
 
@@ -10,6 +10,9 @@ const examples = readdirSync(path.join(root, "examples")).filter((f) => f.endsWi
 // Staging and prod stack files come and go with the environments; test whichever exist.
 const stackFiles = readdirSync(root).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
 const checkedTypes = new Set<string>(Object.values(RESOURCE_TYPES));
+
+// As the plan runs them (scripts/plan.ts): the mocks' made-up secrets count as secrets.
+const asPlanned = { isSecretStandIn: isOfflineSecret };
 
 const configs: Record<string, PolicyConfig> = {
   default: {},
@@ -25,7 +28,7 @@ describe("real stacks pass every mandatory policy", () => {
     expect(e.resources.some((r) => checkedTypes.has(r.type))).toBe(true);
     for (const [name, config] of Object.entries(configs)) {
       // Recorded inputs keep secrets in their envelopes, so a variable group's secret map stays readable.
-      const mandatory = runPolicies(e.recorded, config, NOW).filter((r) => r.enforcement === "mandatory");
+      const mandatory = runPolicies(e.recorded, config, NOW, asPlanned).filter((r) => r.enforcement === "mandatory");
       expect([name, mandatory]).toEqual([name, []]);
     }
   });
@@ -34,13 +37,13 @@ describe("real stacks pass every mandatory policy", () => {
     const stack = file.split(".")[1]!;
     const e = await evaluateStack({ projectDir: root, stack, now: NOW });
     expect(e.resources.some((r) => checkedTypes.has(r.type))).toBe(true);
-    expect(runPolicies(e.recorded, loadPolicyConfig(stack), NOW).filter((r) => r.enforcement === "mandatory")).toEqual([]);
+    expect(runPolicies(e.recorded, loadPolicyConfig(stack), NOW, asPlanned).filter((r) => r.enforcement === "mandatory")).toEqual([]);
   });
 
   it("finds the same on recorded inputs (secrets in their envelopes) as on the plan's redacted ones", async () => {
     const e = await evaluateStack({ projectDir: root, stack: "dev", now: new Date("2027-02-20T12:00:00Z") });
     const onPlan = runPolicies(e.resources, {}, new Date("2027-02-20T12:00:00Z"));
-    const onRecorded = runPolicies(e.recorded, {}, new Date("2027-02-20T12:00:00Z"));
+    const onRecorded = runPolicies(e.recorded, {}, new Date("2027-02-20T12:00:00Z"), asPlanned);
     expect(onRecorded).toEqual(onPlan);
     // Eight days before the Spacelift PAT expires, the reminder shows; prod's config makes it block.
     const reminder = {

@@ -96,6 +96,8 @@ let sharedDefaultCredential: TokenSource | undefined;
 
 function defaultCredential(): TokenSource {
   if (!sharedDefaultCredential) {
+    // Loaded on first use: a PAT-only run never pays for @azure/identity.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const identity = require("@azure/identity") as typeof import("@azure/identity");
     sharedDefaultCredential = new identity.DefaultAzureCredential();
   }

@@ -35,22 +35,20 @@ const app = new azuread.Application("broad-app", {
   ],
 });
 
-new azuread.ApplicationPassword("long-secret", { applicationId: app.id, endDate: "2031-01-01T00:00:00Z" });
+const longSecret = new azuread.ApplicationPassword("long-secret", { applicationId: app.id, endDate: "2031-01-01T00:00:00Z" });
 
-new ServiceHookSubscription("plain-http-hook", {
-  projectId: "3d917b14-0ec2-59d6-8641-071321591e82",
-  eventType: "git.push",
-  url: "http://hooks.example/endpoint",
-});
 
-new VariableGroup("plain-store", {
+const organizationUrl = new pulumi.Config("ado-integrations").require("organization");
+
+const group = new VariableGroup("plain-store", {
+  organizationUrl,
   projectId: "3d917b14-0ec2-59d6-8641-071321591e82",
   projectName: "infra",
   name: "violations",
   variables: { "spacelift.Personal access token": { value: "not-marked-secret", isSecret: false } },
 });
 
-new PatDeclaration("old-pat", {
+const pat = new PatDeclaration("old-pat", {
   sourceKind: "config",
   expiresOn: "2025-01-31",
   scopes: ["vso.code_write"],
@@ -58,3 +56,17 @@ new PatDeclaration("old-pat", {
   allOrganizations: true,
   expiryWarningDays: 30,
 });
+
+// Last: the plugin's own check refuses an http hook URL too, and the first
+// refused input ends the preview, so the hook waits for every other resource
+// to be judged. The policies still judge it (the engine runs them before it stops).
+new ServiceHookSubscription(
+  "plain-http-hook",
+  {
+    organizationUrl,
+    projectId: "3d917b14-0ec2-59d6-8641-071321591e82",
+    eventType: "git.push",
+    url: "http://hooks.example/endpoint",
+  },
+  { dependsOn: [app, longSecret, group, pat] },
+);

@@ -1,0 +1,56 @@
+/**
+ * What a hook costs in state, from a `pulumi stack export` document: the
+ * bytes of its whole entry, of its inputs, of stored provider code
+ * (`__provider`, the dynamic providers' serialized code) and of the source
+ * positions and stack trace the SDK records for every resource.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { DYNAMIC_TOKENS, TOKENS } from "../provider/schema";
+
+/** Mean bytes per hook, as JSON. */
+export interface HookStateBytes {
+  readonly hooks: number;
+  /** The whole resource entry. */
+  readonly entry: number;
+  /** Its `inputs`. */
+  readonly inputs: number;
+  /** Everything but the inputs: outputs, URNs, provider reference, dependencies, source positions. */
+  readonly beyondInputs: number;
+  /** `__provider` code in inputs and outputs. */
+  readonly providerCode: number;
+  /** `sourcePosition` and `stackTrace`. */
+  readonly sourcePositions: number;
+}
+
+const bytes = (value: unknown): number => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));
+const HOOK_TYPES = new Set<string>([TOKENS.serviceHookSubscription, DYNAMIC_TOKENS[TOKENS.serviceHookSubscription]]);
+
+/** Mean per-hook bytes of the hooks in an export (plugin or dynamic type). */
+export function hookStateBytes(exportText: string): HookStateBytes {
+  const resources = (JSON.parse(exportText) as { deployment: { resources?: Record<string, unknown>[] } }).deployment.resources ?? [];
+  const hooks = resources.filter((r) => HOOK_TYPES.has(String(r.type)));
+  if (hooks.length === 0) throw new Error("no service hook subscription in the exported state");
+  const mean = (pick: (r: Record<string, unknown>) => number) => Math.round(hooks.reduce((sum, r) => sum + pick(r), 0) / hooks.length);
+  const code = (props: unknown) => bytes((props as Record<string, unknown> | undefined)?.__provider);
+  return {
+    hooks: hooks.length,
+    entry: mean(bytes),
+    inputs: mean((r) => bytes(r.inputs)),
+    beyondInputs: mean((r) => bytes(r) - bytes(r.inputs)),
+    providerCode: mean((r) => code(r.inputs) + code(r.outputs)),
+    sourcePositions: mean((r) => bytes(r.sourcePosition) + bytes(r.stackTrace)),
+  };
+}
+
+/** The project files of an earlier commit, extracted from git into a temporary folder. */
+export function checkoutOf(repo: string, commit: string): string {
+  if (!existsSync(path.join(repo, ".git"))) throw new Error(`cannot read commit ${commit}: ${repo} has no .git`);
+  const archive = spawnSync("git", ["-C", repo, "archive", "--format=tar", commit], { maxBuffer: 64 * 1024 * 1024 });
+  if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${String(archive.stderr).trim()}`);
+  const dir = mkdtempSync(path.join(tmpdir(), "ado-commit-"));
+  execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+  return dir;
+}
