@@ -176,7 +176,7 @@ export function engineTable(cases: readonly EngineCase[]): string {
   }
   rows.push(["state file bytes per hook (floor: per resource)", ...cases.map((c) => `${c.stateBytesPerHook.toLocaleString("en-US")} (${c.floorStateBytesPerResource.toLocaleString("en-US")})`), "reported", ""]);
   const part = (h: HookStateBytes) =>
-    `${h.entry.toLocaleString("en-US")} = inputs ${h.inputs.toLocaleString("en-US")} + ${h.beyondInputs.toLocaleString("en-US")} beyond (provider code ${h.providerCode.toLocaleString("en-US")}, source positions ${h.sourcePositions.toLocaleString("en-US")})`;
+    `${h.entry.toLocaleString("en-US")} = inputs ${h.inputs.toLocaleString("en-US")} + ${h.beyondInputs.toLocaleString("en-US")} beyond: outputs ${h.outputs.toLocaleString("en-US")}, engine record ${h.bookkeeping.toLocaleString("en-US")} (of which source positions ${h.sourcePositions.toLocaleString("en-US")}); provider code ${h.providerCode.toLocaleString("en-US")}`;
   rows.push(["a hook's entry in `stack export`, bytes", ...cases.map((c) => part(c.hookState)), "no provider code; < 1,024 beyond inputs", met(cases.map((c) => c.hookState.providerCode === 0 && c.hookState.beyondInputs < 1024))]);
   if (cases.some((c) => c.previous)) {
     rows.push([

@@ -19,6 +19,10 @@ export interface HookStateBytes {
   readonly inputs: number;
   /** Everything but the inputs: outputs, URNs, provider reference, dependencies, source positions. */
   readonly beyondInputs: number;
+  /** Its `outputs`: what the provider returned. */
+  readonly outputs: number;
+  /** The engine's own record: URN, type, parent, provider reference, property dependencies, timestamps, source positions. */
+  readonly bookkeeping: number;
   /** `__provider` code in inputs and outputs. */
   readonly providerCode: number;
   /** `sourcePosition` and `stackTrace`. */
@@ -40,6 +44,8 @@ export function hookStateBytes(exportText: string): HookStateBytes {
     entry: mean(bytes),
     inputs: mean((r) => bytes(r.inputs)),
     beyondInputs: mean((r) => bytes(r) - bytes(r.inputs)),
+    outputs: mean((r) => bytes(r.outputs)),
+    bookkeeping: mean((r) => bytes(r) - bytes(r.inputs) - bytes(r.outputs)),
     providerCode: mean((r) => code(r.inputs) + code(r.outputs)),
     sourcePositions: mean((r) => bytes(r.sourcePosition) + bytes(r.stackTrace)),
   };
