@@ -15,7 +15,7 @@ import { buildStack, type StackDeps, type StackOutputs } from "./components/stac
 async function program(deps: StackDeps = {}): Promise<StackOutputs> {
   const now = deps.now ?? new Date();
   try {
-    return await buildStack(readStackConfig(now), { ...deps, now });
+    return await buildStack(readStackConfig(now, deps.readEnv), { ...deps, now });
   } catch (e) {
     // RunError ends the program with its message only: no stack trace for a config mistake.
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

@@ -17,6 +17,7 @@ const TOUCHED = [
   "AZDO_AUTH",
   "AZDO_ORG_SERVICE_URL",
   "AZDO_ADOPT_EXISTING",
+  "AZDO_ALLOWED_HOSTS",
   "AZDO_MAX_RETRIES",
   "AZDO_RETRY_BASE_SECONDS",
   "AZDO_RETRY_MAX_DELAY_SECONDS",
@@ -206,7 +207,7 @@ function failures(results: readonly PromiseSettledResult<unknown>[], what: strin
 export async function measureLifecycle(projects: number, concurrency: number): Promise<LifecycleResult> {
   const serverMaxPageSize = 100;
   const server = await startLoopback({ projects, maxPageSize: serverMaxPageSize });
-  const restore = useEnvironment({ AZDO_PERSONAL_ACCESS_TOKEN: server.pat });
+  const restore = useEnvironment({ AZDO_PERSONAL_ACCESS_TOKEN: server.pat, AZDO_ALLOWED_HOSTS: new URL(server.url).host });
   try {
     // Discovery through the program's own lookup, which a real `pulumi up` asks once (buildStack)
     // and hands the list to every component.
@@ -331,7 +332,7 @@ function faultTaker(model: FaultModel, onInjected: () => void): (method: string,
 /** Creates `projects` x 4 subscriptions while the server injects faults, and checks nothing was duplicated or lost. */
 export async function measureFaultyCreates(options: FaultyCreateOptions): Promise<FaultyCreateResult> {
   const server = await startLoopback({ projects: options.projects });
-  const restore = useEnvironment({ AZDO_PERSONAL_ACCESS_TOKEN: server.pat, ...options.env });
+  const restore = useEnvironment({ AZDO_PERSONAL_ACCESS_TOKEN: server.pat, AZDO_ALLOWED_HOSTS: new URL(server.url).host, ...options.env });
   let injected = 0;
   server.faults.take = faultTaker(options.faults, () => injected++);
   const clientLimit = clientSettingsFromEnv().maxConcurrentRequests;

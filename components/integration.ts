@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { AllowedHost } from "./azure-devops/runtime/hosts";
 import type { IntegrationModel } from "./config/model";
 import type { StoreEntry } from "./config-store";
 import { EntraApp } from "./entra/app";
@@ -16,6 +17,8 @@ export interface IntegrationArgs {
   readonly model: IntegrationModel;
   /** `https://dev.azure.com/<org>`. */
   readonly organizationUrl: string;
+  /** Hosts besides Azure DevOps's own the organization URL may name (AZDO_ALLOWED_HOSTS, as the config module read it). Defaults to none. */
+  readonly allowedHosts?: readonly AllowedHost[];
   /** The organization's name. */
   readonly organizationName: string;
   /**
@@ -119,6 +122,7 @@ export class Integration extends pulumi.ComponentResource {
         `${name}-hooks`,
         {
           organizationUrl: args.organizationUrl,
+          allowedHosts: args.allowedHosts,
           projects: [...h.projects],
           organizationProjects: args.organizationProjects,
           events: [...h.events] as never,

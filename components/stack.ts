@@ -17,7 +17,7 @@ export interface StackDeps {
   readonly now?: Date;
   /** Lists the organization's projects; asked at most once per run. Defaults to {@link restProjectLookup}. */
   readonly projectLookup?: ProjectLookup;
-  /** Reads the environment variable a `pat.env` PAT is in. Defaults to the process environment. */
+  /** Reads the environment: the variable a `pat.env` PAT is in, and AZDO_ALLOWED_HOSTS (index.ts). Defaults to the process environment. */
   readonly readEnv?: EnvReader;
   /** Checks a PAT whose declaration asks for `testConnection`. Defaults to `testPatConnection` (a REST call). */
   readonly testPatConnection?: PatConnectionTest;
@@ -65,6 +65,7 @@ export async function buildStack(config: StackConfig, deps: StackDeps = {}): Pro
     const integration = new Integration(model.name, {
       model,
       organizationUrl: config.organizationUrl,
+      allowedHosts: config.allowedHosts,
       organizationName: config.organizationName,
       organizationProjects,
       principals,

@@ -50,7 +50,7 @@ function pick<T extends object>(state: T, names: readonly (keyof T)[]): Partial<
 }
 
 const serviceHookSubscription: ResourceKind = {
-  problems: (inputs, e) => [...subscriptions.validateInputs(inputs), ...organizationProblems(inputs.organizationUrl, e.env)],
+  problems: (inputs, e) => [...subscriptions.validateInputs(inputs, e.env), ...organizationProblems(inputs.organizationUrl, e.env)],
   diff: (olds, news, e) => subscriptions.diffSubscription(olds, news, e.env),
   create: (inputs, e) => subscriptions.createSubscription(inputs, e.env, e.clientFor),
   read: (id, props, e) => subscriptions.readSubscription(id, props, e.env, e.clientFor),

@@ -50,7 +50,8 @@ export interface ResourceSpec {
 
 const organizationUrl: PropertySpec = {
   type: "string",
-  description: "Organization URL (https://dev.azure.com/<organization>) or name. Defaults to AZDO_ORG_SERVICE_URL where the plugin runs. Changing it replaces the resource.",
+  description:
+    "Organization URL (https://dev.azure.com/<organization>) or name; another host only when AZDO_ALLOWED_HOSTS lists it where the plugin runs. Defaults to AZDO_ORG_SERVICE_URL where the plugin runs. Changing it replaces the resource.",
   replaceOnChanges: true,
 };
 const projectId: PropertySpec = {
@@ -71,7 +72,7 @@ const subscriptionInputs: Record<string, PropertySpec> = {
   projectId,
   eventType: { type: "string", description: "The `tfs` publisher's event, e.g. git.push or ms.vss-pipelines.run-state-changed-event. Changing it replaces the subscription.", replaceOnChanges: true },
   filters: stringMap("Publisher input filters the event accepts (repository, branch, pipelineId, …); empty means any."),
-  url: { type: "string", description: "The https URL that receives the webhook." },
+  url: { type: "string", description: "The https URL that receives the webhook; its host must be a public DNS name (no IP address, loopback, link-local or private name) unless AZDO_ALLOWED_HOSTS lists it." },
   basicAuthUsername: { type: "string", description: "Basic auth user name. Defaults to none." },
   basicAuthPassword: { type: "string", description: "Basic auth password. Never returned by the service; state keeps a salted hash of it.", secret: true },
   httpHeaders: stringMap("Extra headers sent with each delivery; values without whitespace."),

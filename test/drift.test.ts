@@ -138,7 +138,7 @@ describe("the compiled plugin, started as the engine starts it", () => {
     const child = spawn(launcher, [], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH, ...FAST_SETTINGS, AZDO_REQUEST_TIMEOUT_SECONDS: "5", AZDO_PERSONAL_ACCESS_TOKEN: server.pat },
+      env: { PATH: process.env.PATH, ...FAST_SETTINGS, AZDO_REQUEST_TIMEOUT_SECONDS: "5", AZDO_PERSONAL_ACCESS_TOKEN: server.pat, AZDO_ALLOWED_HOSTS: new URL(server.url).host },
     });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

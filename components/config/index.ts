@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ALLOWED_HOSTS_VARIABLE, type AllowedHost, parseAllowedHosts } from "../azure-devops/runtime/hosts";
+import type { EnvReader } from "../credentials/pat-reference";
+import { ConfigError } from "./messages";
 import type { StackModel } from "./model";
 import { parseStackConfig, type ConfigSource } from "./parse";
 
@@ -33,11 +36,24 @@ export function pulumiConfigSource(): ConfigSource {
 }
 
 /**
- * Reads and validates this stack's config once. Throws ConfigError listing
- * every problem before any resource is registered.
+ * The hosts whoever runs the deployment allows besides Azure DevOps's own, from
+ * AZDO_ALLOWED_HOSTS as `readEnv` reads it; a malformed value is a ConfigError.
  */
-export function readStackConfig(now: Date = new Date()): StackConfig {
-  const model = parseStackConfig(pulumiConfigSource(), { now });
+export function allowedHostsFrom(readEnv: EnvReader): AllowedHost[] {
+  try {
+    return parseAllowedHosts(readEnv(ALLOWED_HOSTS_VARIABLE));
+  } catch (e) {
+    throw new ConfigError([(e as Error).message]);
+  }
+}
+
+/**
+ * Reads and validates this stack's config once. Throws ConfigError listing
+ * every problem before any resource is registered. `readEnv` reads
+ * AZDO_ALLOWED_HOSTS; defaults to the process environment.
+ */
+export function readStackConfig(now: Date = new Date(), readEnv: EnvReader = (name) => process.env[name]): StackConfig {
+  const model = parseStackConfig(pulumiConfigSource(), { now, allowedHosts: allowedHostsFrom(readEnv) });
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const cache = new Map<string, pulumi.Output<string>>();
   return {

@@ -1,4 +1,5 @@
 import type { MessagesToSend, ResourceDetailsToSend } from "../azure-devops/runtime/events";
+import type { AllowedHost } from "../azure-devops/runtime/hosts";
 import type { FormField, PresetName } from "../presets/types";
 
 /**
@@ -12,6 +13,12 @@ export interface StackModel {
   readonly organizationName: string;
   readonly integrations: readonly IntegrationModel[];
   readonly configStore: ConfigStoreModel;
+  /**
+   * Hosts besides Azure DevOps's own that AZDO_ALLOWED_HOSTS allowed when the
+   * config was read (never the stack config's own choice); the organization
+   * URL and webhook URLs were checked against them.
+   */
+  readonly allowedHosts: readonly AllowedHost[];
   /** Non-fatal findings (PAT expiring soon, broader scopes than needed), shown by the plan and `pulumi preview`. */
   readonly warnings: readonly string[];
 }

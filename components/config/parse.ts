@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { type AllowedHost, hostMatchesPattern, webhookHostProblem } from "../azure-devops/runtime/hosts";
 import { normalizeOrganizationUrl, organizationName } from "../azure-devops/runtime/org-url";
 import { checkPat } from "../credentials/pat-checks";
 import { PAT_SCOPES } from "../entra/scopes";
@@ -34,6 +35,12 @@ export interface ConfigSource {
 export interface ParseOptions {
   /** The clock: expiry checks and rotation windows are computed from it. */
   readonly now: Date;
+  /**
+   * Hosts besides Azure DevOps's own that whoever runs the deployment allows
+   * (AZDO_ALLOWED_HOSTS, never the stack config): an Azure DevOps Server or
+   * test organization, a test webhook receiver. Defaults to none.
+   */
+  readonly allowedHosts?: readonly AllowedHost[];
 }
 
 type Problem = { path: PropertyKey[]; message: string };
@@ -46,6 +53,7 @@ export function parseStackConfig(source: ConfigSource, opts: ParseOptions): Stac
   const problems: Problem[] = [];
   const warnings: string[] = [];
   const keys = new Set(source.keys());
+  const allowedHosts = opts.allowedHosts ?? [];
 
   const values: Record<string, unknown> = {};
   for (const key of TOP_LEVEL_KEYS) {
@@ -76,7 +84,7 @@ export function parseStackConfig(source: ConfigSource, opts: ParseOptions): Stac
   let organizationUrl = "";
   if (typeof values.organization === "string" && parsed.organization !== undefined) {
     try {
-      organizationUrl = normalizeOrganizationUrl(parsed.organization);
+      organizationUrl = normalizeOrganizationUrl(parsed.organization, allowedHosts);
     } catch (e) {
       problems.push({ path: ["organization"], message: (e as Error).message });
     }
@@ -94,7 +102,7 @@ export function parseStackConfig(source: ConfigSource, opts: ParseOptions): Stac
       if (first !== undefined) problems.push({ path: ["integrations", i, "name"], message: `duplicates integrations[${first}].name "${name}": names must be unique` });
       else seenNames.set(name, i);
     }
-    crossCheckIntegration(item, i, source, keys, referenced, problems, warnings, opts.now);
+    crossCheckIntegration(item, i, source, keys, referenced, problems, warnings, opts.now, allowedHosts);
   });
 
   for (const key of keys) {
@@ -118,6 +126,7 @@ export function parseStackConfig(source: ConfigSource, opts: ParseOptions): Stac
     organizationName: organizationName(organizationUrl),
     integrations,
     configStore: buildConfigStore(parsed.configStore, source.stack),
+    allowedHosts,
     warnings,
   };
 }
@@ -127,6 +136,17 @@ function parseStructured(raw: string): unknown {
     return JSON.parse(raw);
   } catch {
     return raw;
+  }
+}
+
+/** The URL when the value is an https URL without credentials (what the schema accepts), else undefined. */
+function httpsUrl(value: unknown): URL | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" && url.username === "" && url.password === "" ? url : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -219,6 +239,7 @@ function crossCheckIntegration(
   problems: Problem[],
   warnings: string[],
   now: Date,
+  allowedHosts: readonly AllowedHost[],
 ): void {
   const at = (...rest: PropertyKey[]): PropertyKey[] => ["integrations", i, ...rest];
   const label = typeof item.name === "string" ? item.name : `integrations[${i}]`;
@@ -239,6 +260,11 @@ function crossCheckIntegration(
   const entra = isRecord(item.entraApp) ? item.entraApp : undefined;
   if (hooks) secretKey(at("serviceHooks", "passwordSecret"), hooks.passwordSecret);
   if (pat) secretKey(at("pat", "secret"), pat.secret);
+
+  // Only a URL the schema accepts (https, no credentials) is checked further.
+  const hookUrl = hooks ? httpsUrl(hooks.url) : undefined;
+  const hookHostProblem = hookUrl ? webhookHostProblem(hookUrl, allowedHosts) : undefined;
+  if (hookHostProblem !== undefined) problems.push({ path: at("serviceHooks", "url"), message: hookHostProblem });
 
   const { preset, mode, modeName } = modeOf(item);
   if (!preset) return;
@@ -267,6 +293,11 @@ function crossCheckIntegration(
     }
     if (entra && Array.isArray(entra.redirectUris) && entra.redirectUris.length > 0 && mode.entraApp && !mode.entraApp.redirect) {
       problems.push({ path: at("entraApp", "redirectUris"), message: `${preset} (mode ${modeName}) signs in without a redirect: remove redirectUris` });
+    }
+    const patterns = mode.serviceHooks?.hostPatterns;
+    if (hookUrl && hookHostProblem === undefined && patterns && !hostMatchesPattern(hookUrl.hostname, patterns)) {
+      const tool = PRESETS[preset].displayName;
+      warnings.push(`${label}: serviceHooks.url: ${hookUrl.hostname} is not a ${tool} host (${patterns.join(", ")}): check that the URL is the webhook endpoint ${tool} gave you`);
     }
     if (hooks && mode.serviceHooks && Array.isArray(hooks.events)) {
       const allowed = [...mode.serviceHooks.events, ...mode.serviceHooks.optionalEvents];

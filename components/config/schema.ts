@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AZURE_DEVOPS_SCOPES, GRAPH_SCOPES, PAT_SCOPES } from "../entra/scopes";
 import { FIELD_SOURCES, PRESET_NAMES } from "../presets/types";
+import { patEnvProblem } from "../credentials/pat-checks";
 import { EVENT_TYPES, MESSAGE_FORMAT_VALUES, RESOURCE_DETAILS_VALUES } from "../azure-devops/runtime/events";
 import { formatDate, parseDate } from "./dates";
 
@@ -105,7 +106,14 @@ const pat = z.strictObject({
   secret: configKeyRef.optional(),
   env: z
     .string({ error: "must be an environment variable name" })
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" })
+    .superRefine((value, ctx) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+        ctx.addIssue({ code: "custom", message: "must be an environment variable name" });
+        return;
+      }
+      const problem = patEnvProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    })
     .optional(),
   keyVaultSecretUri: z
     .string({ error: "must be a Key Vault secret URI" })

@@ -7,6 +7,35 @@ export const GLOBAL_PAT_CUTOFF = "2026-12-01";
 /** The longest PAT lifetime the program accepts, in days. */
 export const MAX_PAT_LIFETIME_DAYS = 365;
 
+/**
+ * The prefix of every variable `pat.env` may name: the stack config chooses
+ * the name, so it may only pick variables whoever runs the deployment set for
+ * a tool's PAT, never the deployment's own credentials.
+ */
+export const PAT_ENV_PREFIX = "ADO_PAT_";
+
+/** Prefixes of the deployment's own variables (its credentials, the CI system's); `pat.env` never names one. */
+export const DEPLOYMENT_ENV_PREFIXES: readonly string[] = ["AZDO_", "ARM_", "AZURE_", "PULUMI_", "SYSTEM_", "GITHUB_", "ACTIONS_"];
+
+const PAT_ENV_NAME = new RegExp(`^${PAT_ENV_PREFIX}[A-Za-z0-9_]+$`);
+
+/**
+ * Why `pat.env` may not name this variable, or undefined when it may. The
+ * name must be ADO_PAT_<something>; a deployment variable gets its own
+ * message. Never reads the variable.
+ */
+export function patEnvProblem(name: string): string | undefined {
+  // Windows compares variable names without regard to case.
+  const reserved = DEPLOYMENT_ENV_PREFIXES.find((prefix) => name.toUpperCase().startsWith(prefix));
+  if (reserved !== undefined) {
+    return `${name} is one of the deployment's own variables (${reserved}*), which a stack config must not hand to a tool: put the tool's PAT in a variable named ${PAT_ENV_PREFIX}<NAME> and name that`;
+  }
+  if (!PAT_ENV_NAME.test(name)) {
+    return `must name a variable starting with ${PAT_ENV_PREFIX} (such as ${PAT_ENV_PREFIX}SPACELIFT), set for this PAT by whoever runs the deployment`;
+  }
+  return undefined;
+}
+
 /** What the stack declares about a PAT it references. */
 export interface PatDeclaration {
   /** Last day the PAT is valid, `YYYY-MM-DD`. */

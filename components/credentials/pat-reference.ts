@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { patAuth } from "../azure-devops/runtime/auth";
 import { AdoClient } from "../azure-devops/runtime/client";
 import type { PatModel } from "../config/model";
-import { daysLeft } from "./pat-checks";
+import { daysLeft, patEnvProblem } from "./pat-checks";
 
 /** Args of PatReference. */
 export interface PatReferenceArgs {
@@ -74,6 +74,9 @@ export class PatReference extends pulumi.ComponentResource {
         break;
       case "env": {
         const envName = p.source.name;
+        // The config module checks this too; a model built elsewhere must not read a deployment variable either.
+        const problem = patEnvProblem(envName);
+        if (problem !== undefined) throw new pulumi.RunError(`integration ${name}: pat.env: ${problem}`);
         const raw = (args.readEnv ?? readProcessEnv)(envName);
         if (raw === undefined || raw === "") {
           throw new pulumi.RunError(`integration ${name}: pat.env names ${envName}, which is not set in this environment`);

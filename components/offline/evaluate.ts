@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import type { ProjectLookup } from "../azure-devops/lookups";
+import { ALLOWED_HOSTS_VARIABLE } from "../azure-devops/runtime/hosts";
 import type { StackDeps } from "../stack";
 import { SECRET_MARK } from "../../policies/policies";
 import { OfflineMocks, OFFLINE_SECRET_PREFIX, type RecordedResource } from "./mocks";
@@ -180,13 +181,15 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
  * What the offline plan hands the program in place of the real dependencies:
  * the made-up project list, the fixed clock, an environment that answers every
  * `pat.env` name with a stand-in (a developer's real PAT must never reach a
- * plan), and a PAT check that accepts without calling the service.
+ * plan) and AZDO_ALLOWED_HOSTS as the plan's own environment has it (no
+ * secret: an Azure DevOps Server stack plans where its deployment would run),
+ * and a PAT check that accepts without calling the service.
  */
 export function offlineDeps(projectLookup: ProjectLookup, now: Date | undefined): StackDeps {
   return {
     now,
     projectLookup,
-    readEnv: (name) => `${OFFLINE_SECRET_PREFIX}env-${name}`,
+    readEnv: (name) => (name === ALLOWED_HOSTS_VARIABLE ? process.env[name] : `${OFFLINE_SECRET_PREFIX}env-${name}`),
     testPatConnection: async () => undefined,
   };
 }

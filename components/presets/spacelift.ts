@@ -14,6 +14,8 @@ export const spacelift: Preset = {
         optionalEvents: ["ms.vss-code.git-pullrequest-comment-event"],
         // Spacelift authenticates its webhook with an empty user name and its own password.
         username: "",
+        // Accounts live on app.spacelift.io, or on a regional host (app.us.spacelift.io for the US region).
+        hostPatterns: ["*.app.spacelift.io", "*.app.us.spacelift.io"],
       },
       form: [
         { label: "Organization URL", source: "organizationUrl" },

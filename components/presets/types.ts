@@ -63,6 +63,11 @@ export interface ServiceHookNeeds {
   readonly optionalEvents: readonly string[];
   /** Basic-auth user name the tool expects (Spacelift: empty). */
   readonly username: string;
+  /**
+   * Hosts the tool's webhook endpoints live on (`*.app.spacelift.io`: one
+   * label in place of `*`); a URL elsewhere is a warning. Defaults to any host.
+   */
+  readonly hostPatterns?: readonly string[];
 }
 
 /** One way a tool connects to Azure DevOps. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type Project, selectProjects } from "../azure-devops/lookups";
 import { EVENT_TYPES, EventType, MessagesToSend, ResourceDetailsToSend, SERVICE_HOOK_EVENTS, filtersFor, isEventType } from "../azure-devops/runtime/events";
+import type { AllowedHost } from "../azure-devops/runtime/hosts";
 import { normalizeOrganizationUrl } from "../azure-devops/runtime/org-url";
 import { ServiceHookSubscription } from "../azure-devops/service-hook-subscription";
 
@@ -10,6 +11,12 @@ export { selectProjects, ProjectSelectionError } from "../azure-devops/lookups";
 export interface ServiceHooksArgs {
   /** Organization URL or name (e.g. https://dev.azure.com/contoso). */
   readonly organizationUrl: string;
+  /**
+   * Hosts besides Azure DevOps's own the organization URL may name: Azure
+   * DevOps Server or the loopback test server, as AZDO_ALLOWED_HOSTS lists
+   * them (the caller reads it). Defaults to none.
+   */
+  readonly allowedHosts?: readonly AllowedHost[];
   /** Project names, globs such as `platform-*`, or `*` for every project; each must match something. */
   readonly projects: readonly string[];
   /**
@@ -76,7 +83,7 @@ export class ServiceHooks extends pulumi.ComponentResource {
     }
     let organizationUrl: string;
     try {
-      organizationUrl = normalizeOrganizationUrl(args.organizationUrl);
+      organizationUrl = normalizeOrganizationUrl(args.organizationUrl, args.allowedHosts ?? []);
     } catch (error) {
       throw new Error(`ServiceHooks ${name}: organizationUrl: ${(error as Error).message}`);
     }

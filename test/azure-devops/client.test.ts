@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   AdoAuthError,
   AdoClient,
@@ -16,15 +16,34 @@ import {
   TokenSource,
 } from "../../components/azure-devops/runtime";
 import { startLoopback } from "../loopback/server";
-import { useLoopback } from "./helpers";
+import { LOOPBACK_ALLOWED_HOSTS, useLoopback } from "./helpers";
 
 // Each client here gets its settings, credential and env explicitly, so the process environment stays untouched.
 const server = useLoopback({ environment: false });
 let sleeps: number[];
 
+/** The opt-in every client of a loopback organization needs. */
+const LOOPBACK_ENV = { AZDO_ALLOWED_HOSTS: LOOPBACK_ALLOWED_HOSTS };
+
 beforeEach(() => {
   sleeps = [];
 });
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+/**
+ * Delivers calls to https://dev.azure.com at the loopback server, as the
+ * network would deliver them to Microsoft: the client still builds, checks and
+ * sends for the real host, which an Entra token may go to.
+ */
+function routeDevAzureComToLoopback(): void {
+  const realFetch = globalThis.fetch;
+  vi.stubGlobal("fetch", (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return realFetch(url.origin === "https://dev.azure.com" ? `${server.url}${url.pathname}${url.search}` : input, init);
+  });
+}
 
 /** A client with tiny settings whose waits are recorded instead of slept. */
 function client(overrides: Partial<AdoClientOptions> = {}): AdoClient {
@@ -36,7 +55,7 @@ function client(overrides: Partial<AdoClientOptions> = {}): AdoClient {
     retryMaxDelaySeconds: 0.05,
     retryMaxSeconds: 5,
     timeoutSeconds: 0.2,
-    env: {},
+    env: LOOPBACK_ENV,
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -258,7 +277,7 @@ describe("auth", () => {
   it("a server that answers bad credentials with a sign-in page yields the same auth error", async () => {
     const signIn = await startLoopback({ signInPageOnBadAuth: true });
     try {
-      const c = new AdoClient({ organizationUrl: signIn.orgUrl, auth: patAuth("nope", "the PAT in AZDO_PERSONAL_ACCESS_TOKEN"), env: {} });
+      const c = new AdoClient({ organizationUrl: signIn.orgUrl, auth: patAuth("nope", "the PAT in AZDO_PERSONAL_ACCESS_TOKEN"), env: LOOPBACK_ENV });
       const error = await failure(c.request("GET", "_apis/projects"));
       expect(error).toBeInstanceOf(AdoAuthError);
       expect(error.what).toBe("returned 203 with a sign-in page");
@@ -278,7 +297,8 @@ describe("auth", () => {
       },
     };
     const auth = entraAuth(credential);
-    const c = client({ auth });
+    routeDevAzureComToLoopback();
+    const c = client({ organizationUrl: "https://dev.azure.com/contoso", auth });
     await Promise.all([c.request("GET", "_apis/projects"), c.request("GET", "_apis/projects")]);
     await c.request("GET", "_apis/projects");
     expect(calls).toBe(1);
@@ -293,10 +313,11 @@ describe("auth", () => {
   it("a rejected Entra token is fetched once more, then named in the error", async () => {
     let calls = 0;
     const credential: TokenSource = { getToken: async () => ({ token: `stale-token-${++calls}`, expiresOnTimestamp: Date.now() + 3600_000 }) };
-    const error = await failure(client({ auth: entraAuth(credential) }).request("GET", "_apis/projects"));
+    routeDevAzureComToLoopback();
+    const error = await failure(client({ organizationUrl: "https://dev.azure.com/contoso", auth: entraAuth(credential) }).request("GET", "_apis/projects"));
     expect(error).toBeInstanceOf(AdoAuthError);
     expect(error.message).toBe(
-      `Azure DevOps GET /contoso/_apis/projects returned 401 (TF400813 UnauthorizedRequestException): the Entra token from DefaultAzureCredential was rejected; check that the identity is a user of ${server.orgUrl} (Organization settings > Users) and that the organization is connected to the identity's Entra tenant`,
+      "Azure DevOps GET /contoso/_apis/projects returned 401 (TF400813 UnauthorizedRequestException): the Entra token from DefaultAzureCredential was rejected; check that the identity is a user of https://dev.azure.com/contoso (Organization settings > Users) and that the organization is connected to the identity's Entra tenant",
     );
     expect(calls).toBe(2);
     expect(server.calls).toHaveLength(2);
@@ -345,7 +366,7 @@ describe("pacing", () => {
       const c = new AdoClient({
         organizationUrl: paced.orgUrl,
         auth: patAuth(paced.pat),
-        env: {},
+        env: LOOPBACK_ENV,
         retryMaxDelaySeconds: 0.05,
         sleep: async (ms) => {
           sleeps.push(ms);

@@ -8,16 +8,23 @@ export { FAST_SETTINGS } from "../loopback/settings";
 /** A webhook password that must never show up outside the secret input. */
 export const WEBHOOK_PASSWORD = "hook-password-Zq8sV1xW";
 
-const TOUCHED = ["AZDO_PERSONAL_ACCESS_TOKEN", "AZDO_AUTH", "AZDO_ORG_SERVICE_URL", "AZDO_ADOPT_EXISTING", ...Object.keys(FAST_SETTINGS)];
+const TOUCHED = ["AZDO_PERSONAL_ACCESS_TOKEN", "AZDO_AUTH", "AZDO_ORG_SERVICE_URL", "AZDO_ADOPT_EXISTING", "AZDO_ALLOWED_HOSTS", ...Object.keys(FAST_SETTINGS)];
+
+/**
+ * The AZDO_ALLOWED_HOSTS opt-in for loopback servers: 127.0.0.1 on any port,
+ * since every loopback server listens there, a test's second server included.
+ */
+export const LOOPBACK_ALLOWED_HOSTS = "127.0.0.1";
 
 /**
  * Points the environment the providers read at the loopback server (PAT auth,
- * fast retries) and returns a function that restores it.
+ * the AZDO_ALLOWED_HOSTS opt-in for 127.0.0.1, fast retries) and returns a
+ * function that restores it.
  */
 export function useLoopbackEnvironment(server: Loopback, extra: Record<string, string> = {}): () => void {
   const saved = Object.fromEntries(TOUCHED.map((name) => [name, process.env[name]]));
   for (const name of TOUCHED) delete process.env[name];
-  Object.assign(process.env, FAST_SETTINGS, { AZDO_PERSONAL_ACCESS_TOKEN: server.pat }, extra);
+  Object.assign(process.env, FAST_SETTINGS, { AZDO_PERSONAL_ACCESS_TOKEN: server.pat, AZDO_ALLOWED_HOSTS: LOOPBACK_ALLOWED_HOSTS }, extra);
   return () => {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];

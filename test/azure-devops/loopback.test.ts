@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AdoClient, AdoRequestError, patAuth } from "../../components/azure-devops/runtime";
 import { startLoopback } from "../loopback/server";
-import { useLoopback } from "./helpers";
+import { LOOPBACK_ALLOWED_HOSTS, useLoopback } from "./helpers";
 
 // The server is shared test infrastructure (issue 4 reuses it), so its own
 // behaviour is pinned here.
@@ -18,7 +18,7 @@ async function raw(method: string, apiPath: string, init: { auth?: string | null
 }
 
 function client(): AdoClient {
-  return new AdoClient({ organizationUrl: server.orgUrl, auth: patAuth(server.pat), env: {}, maxRetries: 0 });
+  return new AdoClient({ organizationUrl: server.orgUrl, auth: patAuth(server.pat), env: { AZDO_ALLOWED_HOSTS: LOOPBACK_ALLOWED_HOSTS }, maxRetries: 0 });
 }
 
 describe("auth", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isProjectPattern, Project, ProjectSelectionError, restProjectLookup, selectProjects } from "../../components/azure-devops/lookups";
 import { AdoClient, listProjects, patAuth } from "../../components/azure-devops/runtime";
-import { useLoopback } from "./helpers";
+import { LOOPBACK_ALLOWED_HOSTS, useLoopback } from "./helpers";
 
 const ALL: Project[] = [
   { id: "1", name: "platform-api" },
@@ -50,7 +50,7 @@ describe("listing projects", () => {
   const server = useLoopback({ server: { projects: 7, maxPageSize: 3 } });
 
   it("follows the continuation token with one call per page", async () => {
-    const client = new AdoClient({ organizationUrl: server.orgUrl, auth: patAuth(server.pat), env: {} });
+    const client = new AdoClient({ organizationUrl: server.orgUrl, auth: patAuth(server.pat), env: { AZDO_ALLOWED_HOSTS: LOOPBACK_ALLOWED_HOSTS } });
     const projects = await listProjects(client, { pageSize: 3 });
     expect(projects.map((p) => p.name)).toEqual(["project-01", "project-02", "project-03", "project-04", "project-05", "project-06", "project-07"]);
     expect(server.calls.map((c) => c.query)).toEqual([
@@ -61,7 +61,7 @@ describe("listing projects", () => {
   });
 
   it("also pages when the service returns fewer than asked", async () => {
-    const client = new AdoClient({ organizationUrl: server.orgUrl, auth: patAuth(server.pat), env: {} });
+    const client = new AdoClient({ organizationUrl: server.orgUrl, auth: patAuth(server.pat), env: { AZDO_ALLOWED_HOSTS: LOOPBACK_ALLOWED_HOSTS } });
     const projects = await listProjects(client, { pageSize: 100 });
     expect(projects).toHaveLength(7);
     expect(server.calls).toHaveLength(3);

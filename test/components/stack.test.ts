@@ -54,10 +54,10 @@ beforeEach(async () => {
   // Registrations finish after a test's last await; let the previous test's land before counting afresh.
   await settle(() => registered.length);
   registered.length = 0;
-  process.env.SPACELIFT_PAT = PROCESS_PAT;
+  process.env.ADO_PAT_SPACELIFT = PROCESS_PAT;
 });
 afterAll(() => {
-  delete process.env.SPACELIFT_PAT;
+  delete process.env.ADO_PAT_SPACELIFT;
 });
 
 describe("buildStack's project lookup", () => {
@@ -113,7 +113,7 @@ describe("buildStack's project lookup", () => {
 describe("buildStack's PAT dependencies", () => {
   const envPat = (testConnection: boolean) => ({
     organization: "contoso",
-    integrations: [{ ...hooks("first", ["infra"]), pat: { env: "SPACELIFT_PAT", expiresOn: "2027-01-31", scopes: ["vso.code_write"], testConnection } }],
+    integrations: [{ ...hooks("first", ["infra"]), pat: { env: "ADO_PAT_SPACELIFT", expiresOn: "2027-01-31", scopes: ["vso.code_write"], testConnection } }],
   });
 
   it("reads a pat.env PAT through the injected reader, never from process.env", async () => {
@@ -126,7 +126,7 @@ describe("buildStack's PAT dependencies", () => {
         return "injected-pat-2Fv8";
       },
     });
-    expect(read).toEqual(["SPACELIFT_PAT"]);
+    expect(read).toEqual(["ADO_PAT_SPACELIFT"]);
     const fields = outputs.fields;
     expect(await promiseOf(fields.first!["Personal access token"]!)).toBe("injected-pat-2Fv8");
   });
@@ -143,7 +143,7 @@ describe("buildStack's PAT dependencies", () => {
     });
     const fields = outputs.fields;
     await promiseOf(fields.first!["Personal access token"]!);
-    expect(checked).toEqual([["https://dev.azure.com/contoso", "injected-pat-2Fv8", "the PAT in environment variable SPACELIFT_PAT"]]);
+    expect(checked).toEqual([["https://dev.azure.com/contoso", "injected-pat-2Fv8", "the PAT in environment variable ADO_PAT_SPACELIFT"]]);
   });
 });
 

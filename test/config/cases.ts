@@ -123,8 +123,37 @@ export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
   ["PAT without the scope the tool needs", withIntegration({ pat: { ...spacelift.pat, scopes: ["vso.code"] } }), ["integrations[0].pat.scopes: the tool needs vso.code_write, which these scopes do not grant"]],
   [
     "PAT with two sources",
-    withIntegration({ pat: { ...spacelift.pat, env: "SPACELIFT_PAT" } }),
+    withIntegration({ pat: { ...spacelift.pat, env: "ADO_PAT_SPACELIFT" } }),
     ["integrations[0].pat: set exactly one of secret, env or keyVaultSecretUri (found secret, env)"],
+  ],
+  [
+    "PAT from the deployment's own Pulumi token",
+    withIntegration({ pat: { env: "PULUMI_ACCESS_TOKEN", expiresOn: "2027-01-31", scopes: ["vso.code_write"] } }),
+    [
+      "integrations[0].pat.env: PULUMI_ACCESS_TOKEN is one of the deployment's own variables (PULUMI_*), which a stack config must not hand to a tool: put the tool's PAT in a variable named ADO_PAT_<NAME> and name that",
+    ],
+  ],
+  [
+    "PAT from a variable without the agreed prefix",
+    withIntegration({ pat: { env: "SPACELIFT_PAT", expiresOn: "2027-01-31", scopes: ["vso.code_write"] } }),
+    ["integrations[0].pat.env: must name a variable starting with ADO_PAT_ (such as ADO_PAT_SPACELIFT), set for this PAT by whoever runs the deployment"],
+  ],
+  [
+    "webhook to a private address",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, url: "https://10.0.0.5/webhooks/azure_devops/abc" } }),
+    ["integrations[0].serviceHooks.url: must be a public DNS name: 10.0.0.5 is a private address (a test receiver is allowed only when whoever runs the deployment lists it in AZDO_ALLOWED_HOSTS)"],
+  ],
+  [
+    "organization on a look-alike host",
+    { organization: "https://dev.azure.com.attacker.example/contoso", integrations: [gitpod] },
+    [
+      "organization: organization URL https://dev.azure.com.attacker.example/contoso is not an Azure DevOps host: use https://dev.azure.com/<organization> or https://<organization>.visualstudio.com (for Azure DevOps Server, whoever runs the deployment lists the host in AZDO_ALLOWED_HOSTS)",
+    ],
+  ],
+  [
+    "organization given as a GitHub URL",
+    { organization: "https://github.com/contoso", integrations: [gitpod] },
+    ["organization: organization URL https://github.com/contoso is a GitHub URL, not an Azure DevOps organization: use https://dev.azure.com/<organization> or https://<organization>.visualstudio.com"],
   ],
   [
     "malformed Key Vault URI",

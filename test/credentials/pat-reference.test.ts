@@ -7,7 +7,7 @@ import { evaluateStack, settle } from "../../components/offline/evaluate";
 import { isSecretOutput, NOW, promiseOf } from "../helpers";
 
 const ORG = "https://dev.azure.com/contoso";
-const ENV_NAME = "PAT_REFERENCE_TEST_PAT";
+const ENV_NAME = "ADO_PAT_REFERENCE_TEST";
 const ENV_PAT = "pat-from-the-process-environment-4Hs8";
 
 const envPat = (testConnection: boolean): PatModel => ({
@@ -76,6 +76,21 @@ describe("PatReference", () => {
     expect(() => new PatReference("unset-env", { pat: envPat(false), organizationUrl: ORG, secret, readEnv: () => undefined })).toThrow(
       `integration unset-env: pat.env names ${ENV_NAME}, which is not set in this environment`,
     );
+  });
+
+  it.each(["PULUMI_ACCESS_TOKEN", "SPACELIFT_PAT"])("refuses to read %s, a variable pat.env may not name, and never reads it", (envName) => {
+    const read: string[] = [];
+    const model: PatModel = { ...envPat(false), source: { kind: "env", name: envName } };
+    const readEnv = (name: string) => {
+      read.push(name);
+      return "deployment-secret-8Kq1";
+    };
+    const expected =
+      envName === "PULUMI_ACCESS_TOKEN"
+        ? "integration refused: pat.env: PULUMI_ACCESS_TOKEN is one of the deployment's own variables (PULUMI_*), which a stack config must not hand to a tool: put the tool's PAT in a variable named ADO_PAT_<NAME> and name that"
+        : "integration refused: pat.env: must name a variable starting with ADO_PAT_ (such as ADO_PAT_SPACELIFT), set for this PAT by whoever runs the deployment";
+    expect(() => new PatReference("refused", { pat: model, organizationUrl: ORG, secret, readEnv })).toThrow(expected);
+    expect(read).toEqual([]);
   });
 
   it("runs the checker it is given when the declaration asks for testConnection", async () => {

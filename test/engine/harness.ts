@@ -115,6 +115,8 @@ export class EngineProject {
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
       NO_COLOR: "1",
       AZDO_PERSONAL_ACCESS_TOKEN: this.server.pat,
+      // The opt-in that lets the program and the plugin reach the loopback organization (host:port).
+      AZDO_ALLOWED_HOSTS: new URL(this.server.url).host,
       ...FAST_SETTINGS,
       // The engine's provider host waits for slower answers than the unit tests do.
       AZDO_REQUEST_TIMEOUT_SECONDS: "10",

@@ -104,6 +104,8 @@ export type Fault =
   | { readonly kind: "reset"; readonly apply?: boolean }
   /** Carry the call out at once, answer only after `delayMs` (longer than the client's timeout: an unknown outcome). */
   | { readonly kind: "slow"; readonly delayMs: number }
+  /** Answer with a redirect (301, 302, 303, 307, 308) to `location`, without carrying the call out. */
+  | { readonly kind: "redirect"; readonly status: number; readonly location: string }
   /** Carry the call out and add rate-limit headers to the answer. */
   | { readonly kind: "rateLimit"; readonly remaining?: number; readonly limit?: number; readonly resetSeconds?: number; readonly delaySeconds?: number };
 
@@ -828,6 +830,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
 
     const fault = faults.take(method, url.pathname);
     if (fault?.kind === "signIn") return reply({ status: 203, body: SIGN_IN_PAGE });
+    if (fault?.kind === "redirect") return reply({ status: fault.status, headers: { location: fault.location } });
     if (fault?.kind === "reset" && !fault.apply) {
       request.socket.destroy();
       return;

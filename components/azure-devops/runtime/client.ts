@@ -1,5 +1,6 @@
 import { AdoAuth, authFromEnvironment } from "./auth";
 import { AdoAuthError, AdoRequestError, hintForStatus, parseServiceError } from "./errors";
+import { ALLOWED_HOSTS_VARIABLE, type AllowedHost, allowedHostsFromEnv, mayReceiveCredential, mayReceiveEntraToken } from "./hosts";
 import { normalizeOrganizationUrl } from "./org-url";
 
 /** The REST API version every call uses unless the endpoint needs a preview version. */
@@ -46,7 +47,7 @@ export interface AdoClientOptions extends Partial<AdoClientSettings> {
   readonly onRequest?: (event: AdoRequestEvent) => void;
   /** Waits between attempts; tests replace it to observe the delays. */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Where settings and credentials are read from. Defaults to process.env. */
+  /** Where settings, credentials and AZDO_ALLOWED_HOSTS are read from. Defaults to process.env. */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -178,6 +179,12 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * Retry-After and rate-limit pacing, per-call timeout, and errors that name
  * the call and what to do, never a credential or response body.
  *
+ * The credential goes only to Azure DevOps's own hosts over https, or to a
+ * host AZDO_ALLOWED_HOSTS lists (never an Entra token); every call is checked,
+ * whatever built the client. A redirect is never followed: any 3xx is an
+ * error, so a request body (a webhook password, secret variables) never
+ * reaches the host the redirect names.
+ *
  * Idempotent methods (GET, PUT, DELETE, PATCH) are retried on 5xx, timeouts
  * and connection errors. A POST is retried only when the service says it did
  * not process it (429, or 503 with Retry-After); any other failure of a POST
@@ -192,6 +199,7 @@ export class AdoClient {
   requestCount = 0;
 
   private readonly auth: AdoAuth;
+  private readonly allowedHosts: readonly AllowedHost[];
   private readonly onRequest?: (event: AdoRequestEvent) => void;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly gate: RateGate;
@@ -202,7 +210,8 @@ export class AdoClient {
     if (organization === undefined || organization.trim() === "") {
       throw new Error("no Azure DevOps organization: pass organizationUrl or set AZDO_ORG_SERVICE_URL to https://dev.azure.com/<organization>");
     }
-    this.organizationUrl = normalizeOrganizationUrl(organization);
+    this.allowedHosts = allowedHostsFromEnv(env);
+    this.organizationUrl = normalizeOrganizationUrl(organization, this.allowedHosts);
     const fromEnv = clientSettingsFromEnv(env);
     this.settings = {
       maxRetries: options.maxRetries ?? fromEnv.maxRetries,
@@ -268,6 +277,14 @@ export class AdoClient {
   private async send<T>(method: string, path: string, options: AdoRequestOptions): Promise<AdoResponse<T>> {
     const url = this.url(path, options);
     const shownPath = url.pathname;
+    if (!mayReceiveCredential(url, this.allowedHosts)) {
+      throw notSent(
+        method,
+        shownPath,
+        url,
+        `${url.host} is not an Azure DevOps host, so no credential goes there; use https://dev.azure.com/<organization>, or for Azure DevOps Server have whoever runs the deployment list the host in ${ALLOWED_HOSTS_VARIABLE}`,
+      );
+    }
     const idempotent = method !== "POST" || options.readOnly === true;
     const started = Date.now();
     const baseMs = this.settings.retryBaseSeconds * 1000;
@@ -280,10 +297,20 @@ export class AdoClient {
     for (let attempt = 1; ; attempt++) {
       const paceMs = this.gate.waitMs(Date.now());
       if (paceMs > 0) await this.sleep(paceMs);
+      const authorization = await this.auth.authorization();
+      // Decided by the header, so any bearer credential is held back, not only entraAuth's.
+      if (/^bearer /i.test(authorization) && !mayReceiveEntraToken(url)) {
+        throw notSent(
+          method,
+          shownPath,
+          url,
+          `an Entra token goes only to Azure DevOps Services (dev.azure.com), whatever ${ALLOWED_HOSTS_VARIABLE} lists; use a PAT for this server (AZDO_PERSONAL_ACCESS_TOKEN)`,
+        );
+      }
       this.requestCount++;
       this.onRequest?.({ method, path: shownPath, attempt });
       const headers: Record<string, string> = {
-        Authorization: await this.auth.authorization(),
+        Authorization: authorization,
         Accept: "application/json",
         // Without it an unauthenticated call gets a 203 sign-in page instead of a 401.
         "X-TFS-FedAuthRedirect": "Suppress",
@@ -301,6 +328,8 @@ export class AdoClient {
           headers,
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
           signal: controller.signal,
+          // A followed 307/308 would send the body (a webhook password, secret variables) to wherever Location points.
+          redirect: "manual",
         });
         text = await response.text();
       } catch (error) {
@@ -326,6 +355,18 @@ export class AdoClient {
       this.gate.observe(response.headers, Date.now(), capMs, baseMs);
       const status = response.status;
       const contentType = response.headers.get("content-type") ?? "";
+
+      if (status >= 300 && status < 400) {
+        // Not retried: the same call would be redirected again.
+        throw new AdoRequestError({
+          method,
+          path: shownPath,
+          status,
+          what: `returned ${status}, a redirect to ${redirectTarget(response.headers.get("location"), url)}`,
+          hint: "the client follows no redirect, so nothing was sent there; check that the organization URL is the organization's own address (https://dev.azure.com/<organization>), not a proxy or an old address",
+          attempts: attempt,
+        });
+      }
 
       if (status === 401 || (status === 203 && contentType.includes("text/html"))) {
         // A cached Entra token can be revoked early: drop it and try once more.
@@ -367,6 +408,22 @@ export class AdoClient {
         outcomeUnknown: status >= 500 && !notProcessed,
       });
     }
+  }
+}
+
+/** A call refused before anything was sent. */
+function notSent(method: string, path: string, url: URL, hint: string): AdoRequestError {
+  return new AdoRequestError({ method, path, what: `was not sent to ${url.protocol}//${url.host}`, hint, attempts: 0 });
+}
+
+/** The origin a redirect names (never its path or query, which may carry a token). */
+function redirectTarget(location: string | null, requested: URL): string {
+  if (location === null || location.trim() === "") return "nowhere (no Location)";
+  try {
+    const target = new URL(location, requested);
+    return target.protocol === "http:" || target.protocol === "https:" ? `${target.protocol}//${target.host}` : `a ${target.protocol} location`;
+  } catch {
+    return "an unreadable Location";
   }
 }
 

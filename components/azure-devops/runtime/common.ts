@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { AdoClient, isGone } from "./client";
 import { AdoRequestError } from "./errors";
+import { allowedHostsFromEnv } from "./hosts";
 import { normalizeOrganizationUrl } from "./org-url";
 
 // Helpers every resource runtime (subscriptions, variable groups, entitlements)
@@ -15,18 +16,38 @@ export const environmentClient: ClientFactory = (organizationUrl) => new AdoClie
 /** A project or object id (GUID), any case. */
 export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+/** A variable group id: a positive integer. */
+export const INTEGER_ID = /^[1-9][0-9]{0,9}$/;
+
+/**
+ * The id, when it has the shape `pattern` describes (`shape`: "a GUID");
+ * otherwise throws before the id goes into a request path. An id reaches a
+ * path from state or from `pulumi import`, so the message points at both.
+ */
+export function checkedId(resource: string, id: string, pattern: RegExp, shape: string): string {
+  if (!pattern.test(id)) {
+    const shown = JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}...` : id);
+    throw new Error(`${resource} id ${shown} is not ${shape}: check the id given to \`pulumi import\`, or remove the resource from state (\`pulumi state delete <urn>\`) and import it by its real id`);
+  }
+  return id;
+}
+
 /** The value when it is a string, else "" (inputs may still be unknown in preview). */
 export function text(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-/** The normalized organization URL from an input, or from AZDO_ORG_SERVICE_URL when the input is empty. */
+/**
+ * The normalized organization URL from an input, or from AZDO_ORG_SERVICE_URL
+ * when the input is empty; a host besides Azure DevOps's own must be listed in
+ * AZDO_ALLOWED_HOSTS.
+ */
 export function resolveOrganization(value: unknown, env: NodeJS.ProcessEnv): string {
   const raw = text(value) || env.AZDO_ORG_SERVICE_URL || "";
   if (raw === "") {
     throw new Error("organizationUrl is not set and AZDO_ORG_SERVICE_URL is empty: set one to https://dev.azure.com/<organization>");
   }
-  return normalizeOrganizationUrl(raw);
+  return normalizeOrganizationUrl(raw, allowedHostsFromEnv(env));
 }
 
 /** Like {@link resolveOrganization}, but an unknown or invalid value comes back raw so a difference still shows in diff. */

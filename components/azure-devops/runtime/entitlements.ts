@@ -1,5 +1,5 @@
 import { AdoClient, AdoRequestOptions, isGone } from "./client";
-import { type ClientFactory, type FieldDiff, GUID, deleteUnlessGone, environmentClient, fieldDiff, organizationForDiff, requireNoProblems, resolveOrganization, same, text, updateUnlessGone } from "./common";
+import { type ClientFactory, type FieldDiff, GUID, checkedId, deleteUnlessGone, environmentClient, fieldDiff, organizationForDiff, requireNoProblems, resolveOrganization, same, text, updateUnlessGone } from "./common";
 import { AdoRequestError } from "./errors";
 
 // Service Principal Entitlements (Member Entitlement Management), checked against
@@ -269,7 +269,7 @@ function replicationPending(result: OperationResult | undefined): boolean {
 const ENTITLEMENT_PATH = "_apis/serviceprincipalentitlements";
 
 function entitlementPath(id: string): string {
-  return `${ENTITLEMENT_PATH}/${encodeURIComponent(id)}`;
+  return `${ENTITLEMENT_PATH}/${checkedId("service principal entitlement", id, GUID, "a GUID")}`;
 }
 
 function requestOptions(extra: Partial<AdoRequestOptions> = {}): AdoRequestOptions {

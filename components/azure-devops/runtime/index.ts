@@ -7,6 +7,7 @@ export { type ClientFactory, hashPassword } from "./common";
 export * from "./entitlements";
 export * from "./errors";
 export * from "./events";
+export * from "./hosts";
 export * from "./org-url";
 export * from "./projects";
 export * from "./subscriptions";

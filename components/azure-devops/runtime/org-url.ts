@@ -1,7 +1,7 @@
-// Pure functions only: the config module imports this file, and dynamic
-// providers load it at call time, so it must not import anything.
+// Pure functions only: the config module, the provider plugin and the REST
+// client share them; the host rules are ./hosts, also pure.
+import { ALLOWED_HOSTS_VARIABLE, type AllowedHost, AZURE_DEVOPS_HOSTS, codeHostingService, isAllowedHost, isAzureDevOpsHost, isLoopbackHttpHost } from "./hosts";
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 const BARE_ORGANIZATION = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
 
 /**
@@ -11,13 +11,17 @@ const BARE_ORGANIZATION = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
  * - `contoso` -> `https://dev.azure.com/contoso`
  * - `https://contoso.visualstudio.com/` -> `https://dev.azure.com/contoso`
  * - `https://dev.azure.com/Contoso/` -> `https://dev.azure.com/contoso`
- * - any other base URL keeps its path, without trailing slashes
- *   (`http://127.0.0.1:PORT/contoso` for the loopback test server).
+ * - a host `allowedHosts` lists (AZDO_ALLOWED_HOSTS: Azure DevOps Server,
+ *   the loopback test server) keeps its path, without trailing slashes
+ *   (`http://127.0.0.1:PORT/contoso`); so do vssps.dev.azure.com and
+ *   vsaex.dev.azure.com.
  *
  * Throws an error naming what to fix for an empty value, a URL with
- * credentials, a query or a fragment, and plain http to a non-loopback host.
+ * credentials, a query or a fragment, a GitHub, GitLab or Bitbucket URL,
+ * plain http to a non-loopback host, and any other host: the organization
+ * URL is where the deployer's PAT or Entra token goes.
  */
-export function normalizeOrganizationUrl(input: string): string {
+export function normalizeOrganizationUrl(input: string, allowedHosts: readonly AllowedHost[] = []): string {
   const raw = input.trim();
   if (raw === "") {
     throw new Error("organization URL is empty: set it to https://dev.azure.com/<organization> (or AZDO_ORG_SERVICE_URL)");
@@ -39,7 +43,11 @@ export function normalizeOrganizationUrl(input: string): string {
   if (url.search !== "" || url.hash !== "") {
     throw new Error(`organization URL ${shown} must not have a query or fragment: use https://dev.azure.com/<organization>`);
   }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname))) {
+  const service = codeHostingService(url.hostname);
+  if (service !== undefined) {
+    throw new Error(`organization URL ${shown} is a ${service} URL, not an Azure DevOps organization: use https://dev.azure.com/<organization> or https://<organization>.visualstudio.com`);
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHttpHost(url.hostname))) {
     throw new Error(`organization URL ${shown} must use https (plain http is allowed only for 127.0.0.1 or localhost)`);
   }
   const segments = url.pathname.split("/").filter((s) => s !== "");
@@ -51,11 +59,16 @@ export function normalizeOrganizationUrl(input: string): string {
     }
     return `https://dev.azure.com/${organization.toLowerCase()}`;
   }
-  if (host.endsWith(".visualstudio.com")) {
+  if (host.endsWith(".visualstudio.com") && isAzureDevOpsHost(host)) {
     // Old-style URLs name the organization in the host; the collection path
     // (DefaultCollection) is implied by dev.azure.com.
     const organization = host.slice(0, -".visualstudio.com".length);
     return `https://dev.azure.com/${organization}`;
+  }
+  if (!AZURE_DEVOPS_HOSTS.includes(host) && !isAllowedHost(url, allowedHosts)) {
+    throw new Error(
+      `organization URL ${shown} is not an Azure DevOps host: use https://dev.azure.com/<organization> or https://<organization>.visualstudio.com (for Azure DevOps Server, whoever runs the deployment lists the host in ${ALLOWED_HOSTS_VARIABLE})`,
+    );
   }
   const path = segments.length === 0 ? "" : `/${segments.join("/")}`;
   return `${url.protocol}//${url.host}${path}`;

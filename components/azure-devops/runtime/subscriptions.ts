@@ -1,5 +1,5 @@
 import { AdoClient, isGone } from "./client";
-import { type ClientFactory, type FieldDiff, GUID, createWithLookup, deleteUnlessGone, environmentClient, fieldDiff, hashPassword, newSalt, organizationForDiff, requireNoProblems, resolveOrganization, same, sortedRecord, text, updateUnlessGone } from "./common";
+import { type ClientFactory, type FieldDiff, GUID, checkedId, createWithLookup, deleteUnlessGone, environmentClient, fieldDiff, hashPassword, newSalt, organizationForDiff, requireNoProblems, resolveOrganization, same, sortedRecord, text, updateUnlessGone } from "./common";
 import {
   EVENT_TYPES,
   MESSAGE_FORMAT_VALUES,
@@ -10,6 +10,7 @@ import {
   filtersFor,
   isEventType,
 } from "./events";
+import { type AllowedHost, allowedHostsFromEnv, isLoopbackHttpHost, webhookHostProblem } from "./hosts";
 
 /** Publisher, consumer and action of every subscription this project manages. */
 export const PUBLISHER_ID = "tfs";
@@ -178,9 +179,10 @@ const NO_WHITESPACE = /^\S{1,256}$/;
 
 /**
  * Checks desired inputs and returns one line per problem, each naming the
- * input. Lines never contain the password.
+ * input. Lines never contain the password. The webhook URL's host must be a
+ * public DNS name unless AZDO_ALLOWED_HOSTS in `env` lists it.
  */
-export function validateInputs(inputs: SubscriptionInputs): string[] {
+export function validateInputs(inputs: SubscriptionInputs, env: NodeJS.ProcessEnv = process.env): string[] {
   const problems: string[] = [];
   const eventType = text(inputs.eventType);
   if (!isEventType(eventType)) {
@@ -196,7 +198,7 @@ export function validateInputs(inputs: SubscriptionInputs): string[] {
   if (!GUID.test(text(inputs.projectId))) {
     problems.push("projectId: must be a project id (GUID), not a name");
   }
-  problems.push(...validateUrl(text(inputs.url)));
+  problems.push(...validateUrl(text(inputs.url), env));
   const username = text(inputs.basicAuthUsername);
   if (username !== "" && !NO_WHITESPACE.test(username)) {
     problems.push("basicAuthUsername: must be 1-256 characters without whitespace");
@@ -224,7 +226,7 @@ export function validateInputs(inputs: SubscriptionInputs): string[] {
   return problems;
 }
 
-function validateUrl(value: string): string[] {
+function validateUrl(value: string, env: NodeJS.ProcessEnv): string[] {
   let url: URL;
   try {
     url = new URL(value);
@@ -234,16 +236,23 @@ function validateUrl(value: string): string[] {
   if (url.username !== "" || url.password !== "") {
     return ["url: must not carry credentials; use basicAuthUsername and basicAuthPassword"];
   }
-  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost";
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHttpHost(url.hostname))) {
     return ["url: must use https (basic auth would travel in plain text)"];
   }
-  return [];
+  let allowed: AllowedHost[];
+  try {
+    allowed = allowedHostsFromEnv(env);
+  } catch (error) {
+    // Only a host that needs the opt-in is held up by a malformed one.
+    return webhookHostProblem(url, []) === undefined ? [] : [`url: ${(error as Error).message}`];
+  }
+  const problem = webhookHostProblem(url, allowed);
+  return problem === undefined ? [] : [`url: ${problem}`];
 }
 
 /** Desired fields for create and update: fails on invalid inputs, then on a missing organization, before any call. */
 function checkedFields(inputs: SubscriptionInputs, env: NodeJS.ProcessEnv): SubscriptionFields {
-  requireNoProblems("service hook subscription", validateInputs(inputs));
+  requireNoProblems("service hook subscription", validateInputs(inputs, env));
   resolveOrganization(inputs.organizationUrl, env);
   return fieldsFromInputs(inputs, env);
 }
@@ -350,7 +359,7 @@ export async function findMatchingSubscriptions(client: AdoClient, desired: Subs
 }
 
 function subscriptionPath(id: string): string {
-  return `_apis/hooks/subscriptions/${encodeURIComponent(id)}`;
+  return `_apis/hooks/subscriptions/${encodeURIComponent(checkedId("service hook subscription", id, GUID, "a GUID"))}`;
 }
 
 function adoptsExisting(env: NodeJS.ProcessEnv): boolean {

@@ -1,5 +1,5 @@
 import { AdoClient, isGone } from "./client";
-import { type ClientFactory, type FieldDiff, GUID, createWithLookup, deleteUnlessGone, environmentClient, fieldDiff, hashPassword, newSalt, organizationForDiff, requireNoProblems, resolveOrganization, sortedRecord, text, updateUnlessGone } from "./common";
+import { type ClientFactory, type FieldDiff, GUID, INTEGER_ID, checkedId, createWithLookup, deleteUnlessGone, environmentClient, fieldDiff, hashPassword, newSalt, organizationForDiff, requireNoProblems, resolveOrganization, sortedRecord, text, updateUnlessGone } from "./common";
 
 /** The only variable group type this project writes (no Key Vault link). */
 export const VARIABLE_GROUP_TYPE = "Vsts";
@@ -257,7 +257,8 @@ export function diffVariableGroup(olds: Partial<VariableGroupState>, news: Varia
  * the exact match is decided here.
  */
 export async function findVariableGroup(client: AdoClient, projectId: string, name: string): Promise<VariableGroupResource | undefined> {
-  const response = await client.request<{ value?: VariableGroupResource[] }>("GET", `${encodeURIComponent(projectId)}/_apis/distributedtask/variablegroups`, {
+  const project = checkedId("project", projectId, GUID, "a GUID");
+  const response = await client.request<{ value?: VariableGroupResource[] }>("GET", `${project}/_apis/distributedtask/variablegroups`, {
     query: { groupName: name },
   });
   return (response.body?.value ?? [])
@@ -266,7 +267,7 @@ export async function findVariableGroup(client: AdoClient, projectId: string, na
 }
 
 function groupPath(id: string | number): string {
-  return `_apis/distributedtask/variablegroups/${encodeURIComponent(String(id))}`;
+  return `_apis/distributedtask/variablegroups/${checkedId("variable group", String(id), INTEGER_ID, "a positive integer")}`;
 }
 
 function freshHashes(inputs: VariableGroupInputs): Pick<VariableGroupState, "secretHashes" | "secretSalt"> {
@@ -346,7 +347,7 @@ export async function readVariableGroup(
   const client = clientFor(organizationUrl);
   let resource: VariableGroupResource | undefined;
   try {
-    resource = (await client.request<VariableGroupResource | undefined>("GET", `${encodeURIComponent(projectId)}/${groupPath(id)}`)).body;
+    resource = (await client.request<VariableGroupResource | undefined>("GET", `${projectId}/${groupPath(id)}`)).body;
   } catch (error) {
     if (isGone(error)) return { id: "" };
     throw error;
