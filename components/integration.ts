@@ -99,7 +99,7 @@ export class Integration extends pulumi.ComponentResource {
       if (!this.entraApp) throw new Error(`Integration ${name}: servicePrincipal needs an Entra app to add to the organization`);
       const sp = m.servicePrincipal;
       // Selectors were checked before any resource was registered (stack.ts).
-      const projects = selectProjects(args.organizationProjects, sp.projects).map((p) => ({ projectId: p.id, group: sp.group }));
+      const projects = selectProjects(args.organizationProjects, sp.projects, sp.exclude).map((p) => ({ projectId: p.id, group: sp.group }));
       this.entitlement = new ServicePrincipalEntitlement(
         `${name}-entitlement`,
         {
@@ -124,6 +124,7 @@ export class Integration extends pulumi.ComponentResource {
           organizationUrl: args.organizationUrl,
           allowedHosts: args.allowedHosts,
           projects: [...h.projects],
+          exclude: [...h.exclude],
           organizationProjects: args.organizationProjects,
           events: [...h.events] as never,
           url: h.url,

@@ -137,11 +137,11 @@ export async function buildStack(config: StackConfig, deps: StackDeps = {}): Pro
  * the config selects projects.
  */
 export async function checkProjectSelections(config: StackConfig, lookup: ProjectLookup): Promise<readonly Project[]> {
-  const selectors: { path: string; list: readonly string[] }[] = [];
+  const selectors: { path: string; list: readonly string[]; exclude?: readonly string[] }[] = [];
   for (const i of config.integrations) {
-    if (i.serviceHooks) selectors.push({ path: `integrations[${i.index}].serviceHooks.projects`, list: i.serviceHooks.projects });
+    if (i.serviceHooks) selectors.push({ path: `integrations[${i.index}].serviceHooks.projects`, list: i.serviceHooks.projects, exclude: i.serviceHooks.exclude });
     if (i.servicePrincipal && i.servicePrincipal.projects.length > 0) {
-      selectors.push({ path: `integrations[${i.index}].servicePrincipal.projects`, list: i.servicePrincipal.projects });
+      selectors.push({ path: `integrations[${i.index}].servicePrincipal.projects`, list: i.servicePrincipal.projects, exclude: i.servicePrincipal.exclude });
     }
   }
   if (config.configStore.kind === "variableGroup") selectors.push({ path: "configStore.project", list: [config.configStore.project] });
@@ -150,7 +150,7 @@ export async function checkProjectSelections(config: StackConfig, lookup: Projec
   const problems: string[] = [];
   for (const s of selectors) {
     try {
-      selectProjects(all, s.list);
+      selectProjects(all, s.list, s.exclude);
     } catch (e) {
       if (!(e instanceof ProjectSelectionError)) throw e;
       problems.push(`${s.path}: ${e.message} in ${config.organizationUrl}`);

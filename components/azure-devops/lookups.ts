@@ -1,4 +1,3 @@
-import picomatch from "picomatch";
 import { AdoClient } from "./runtime/client";
 import { listProjects } from "./runtime/projects";
 
@@ -30,18 +29,56 @@ export class ProjectSelectionError extends Error {
   }
 }
 
-/** True when a selector is a pattern; project names cannot contain any of these characters. */
+/** True when a selector is a pattern: `*` is the only wildcard (project names cannot contain it). */
 export function isProjectPattern(selector: string): boolean {
-  return /[*?[\]{}]/.test(selector);
+  return selector.includes("*");
 }
 
 /**
- * The projects the selectors pick, each once, sorted by name. A selector is a
- * project name (matched without regard to case, as Azure DevOps does) or a
- * glob such as `platform-*` or `*`. Throws one {@link ProjectSelectionError}
- * listing every name that is not a project and every glob that matches none.
+ * Whether a name matches a pattern whose only wildcard is `*` (any run of
+ * characters), without regard to case. Greedy with one backtrack point, so
+ * the work is bounded by the lengths of pattern and name, whatever the
+ * pattern: no regular expression is built from user input.
  */
-export function selectProjects(all: readonly Project[], selectors: readonly string[]): Project[] {
+export function matchesPattern(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let pi = 0;
+  let ni = 0;
+  let star = -1;
+  let resume = 0;
+  while (ni < n.length) {
+    if (pi < p.length && p[pi] === "*") {
+      star = pi++;
+      resume = ni;
+    } else if (pi < p.length && p[pi] === n[ni]) {
+      pi++;
+      ni++;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ni = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === "*") pi++;
+  return pi === p.length;
+}
+
+function pick(all: readonly Project[], selector: string): Project[] {
+  return isProjectPattern(selector)
+    ? all.filter((project) => matchesPattern(selector, project.name))
+    : all.filter((project) => project.name.toLowerCase() === selector.toLowerCase());
+}
+
+/**
+ * The projects the selectors pick, each once, sorted by name, less those
+ * `exclude` names. A selector is a project name (matched without regard to
+ * case, as Azure DevOps does) or a pattern with `*` as its only wildcard
+ * (`platform-*`, `*`). Throws one {@link ProjectSelectionError} listing every
+ * selector that picks nothing and every exclusion that leaves nothing out.
+ */
+export function selectProjects(all: readonly Project[], selectors: readonly string[], exclude: readonly string[] = []): Project[] {
   const selected = new Map<string, Project>();
   const problems: { selector: string; reason: string }[] = [];
   for (const selector of selectors) {
@@ -49,16 +86,14 @@ export function selectProjects(all: readonly Project[], selectors: readonly stri
       problems.push({ selector, reason: "an empty name selects nothing" });
       continue;
     }
-    if (isProjectPattern(selector)) {
-      const isMatch = picomatch(selector, { nocase: true, dot: true });
-      const matched = all.filter((project) => isMatch(project.name));
-      if (matched.length === 0) problems.push({ selector, reason: "no project name matches this pattern" });
-      for (const project of matched) selected.set(project.id, project);
-    } else {
-      const project = all.find((p) => p.name.toLowerCase() === selector.toLowerCase());
-      if (project) selected.set(project.id, project);
-      else problems.push({ selector, reason: "no project has this name" });
-    }
+    const matched = pick(all, selector);
+    if (matched.length === 0) problems.push({ selector, reason: isProjectPattern(selector) ? "no project name matches this pattern" : "no project has this name" });
+    for (const project of matched) selected.set(project.id, project);
+  }
+  for (const selector of exclude) {
+    const left = pick([...selected.values()], selector);
+    if (left.length === 0) problems.push({ selector, reason: "excluded, but it matches none of the selected projects" });
+    for (const project of left) selected.delete(project.id);
   }
   if (problems.length > 0) throw new ProjectSelectionError(problems);
   // Ordinal, not locale, order: the same on every machine.

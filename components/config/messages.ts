@@ -47,13 +47,30 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   return guess ? ` (did you mean "${guess}"?)` : "";
 }
 
+/** What a config key name looks like: a letter, then up to 63 letters, digits, `_`, `.` or `-`. */
+export const KEY_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** Prefixes of well-known token formats (GitHub, GitLab, Slack, OpenAI-style, AWS key ids, JWTs). */
+const TOKEN_PREFIXES = /^(gh[pousr]_|github_pat_|glpat-|xox[abpors]-|sk-|AKIA|ASIA|eyJ)/;
+
 /**
- * Whether a value looks like a credential rather than a name: long, no
- * separators, mixing letters and digits. Such values are never echoed.
+ * Whether a value looks like a credential rather than a name: a known token
+ * format (a JWT starts with `eyJ`), characters no key name has (an Entra client secret's `~`, a
+ * password's punctuation, whitespace), more than 64 characters, or a long
+ * run that mixes letters and digits the way generated secrets do. Such values
+ * are never echoed.
  */
 export function looksLikeSecret(value: string): boolean {
-  return value.length >= 20 && /^[A-Za-z0-9+/=_-]+$/.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && !/[._:-]/.test(value);
+  if (TOKEN_PREFIXES.test(value)) return true;
+  // Not a key name: an Entra client secret (`~`), a password (letters, digits and punctuation), or anything long.
+  if (!KEY_NAME.test(value)) return value.includes("~") || value.length >= 32 || (/[0-9]/.test(value) && /[A-Za-z]/.test(value) && /[!@#$%^&*+=/\\]/.test(value));
+  // A generated secret: a run of 16 or more letters and digits with at least four digits.
+  return value.split(/[_.-]/).some((run) => run.length >= 16 && (run.match(/[0-9]/g)?.length ?? 0) >= 4 && /[A-Za-z]/.test(run));
 }
+
+/** The one line for a secret value pasted where a config key name belongs; it never shows the value. */
+export const PASTED_SECRET =
+  "looks like a secret value pasted where a config key name belongs (the value is not shown): store it with `pulumi config set --secret <key>` and put that key name here (a letter, then up to 63 letters, digits, '_', '.' or '-')";
 
 /** Echo a user's value in a message only when it is short and cannot be a credential. */
 export function quote(value: unknown): string {

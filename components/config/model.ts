@@ -65,6 +65,8 @@ export interface EntraAppModel {
 export interface ServicePrincipalModel {
   readonly accessLevel: "stakeholder" | "express" | "basic" | "advanced";
   readonly projects: readonly string[];
+  /** Selected projects left out again. */
+  readonly exclude: readonly string[];
   readonly group: "Contributors" | "Readers";
 }
 
@@ -74,6 +76,8 @@ export interface ServiceHooksModel {
   readonly username: string;
   readonly password: SecretRef & ({ kind: "config" } | { kind: "generated" });
   readonly projects: readonly string[];
+  /** Selected projects left out again. */
+  readonly exclude: readonly string[];
   readonly events: readonly string[];
   readonly repository?: string;
   readonly branch?: string;

@@ -8,7 +8,7 @@ import { FIELD_SOURCES, type FieldSource, type FormField, type PresetMode, type 
 
 const FIELD_SOURCE_NAMES: readonly string[] = FIELD_SOURCES;
 import { formatDate, parseDate } from "./dates";
-import { ConfigError, didYouMean, formatPath, looksLikeSecret, quote } from "./messages";
+import { ConfigError, KEY_NAME, didYouMean, formatPath, looksLikeSecret, quote } from "./messages";
 import type { ConfigStoreModel, IntegrationModel, PatModel, StackModel } from "./model";
 import {
   DEFAULT_PAT_WARNING_DAYS,
@@ -245,11 +245,8 @@ function crossCheckIntegration(
   const label = typeof item.name === "string" ? item.name : `integrations[${i}]`;
 
   const secretKey = (path: PropertyKey[], key: unknown): void => {
-    if (typeof key !== "string") return;
-    if (looksLikeSecret(key)) {
-      problems.push({ path, message: "looks like a secret value, not a key name: store the value with `pulumi config set --secret <name> <value>` and put <name> here" });
-      return;
-    }
+    // A pasted value or a malformed name is the schema's problem (reported once, never echoed).
+    if (typeof key !== "string" || looksLikeSecret(key) || !KEY_NAME.test(key)) return;
     referenced.add(key);
     if (!keys.has(key)) problems.push({ path, message: `config key "${key}" is not set: run \`pulumi config set --secret ${key} <value>\`` });
     else if (!source.isSecret(key)) problems.push({ path, message: `config key "${key}" is not a secret: set it again with \`pulumi config set --secret ${key} <value>\`` });
@@ -393,6 +390,7 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
       ? {
           accessLevel: input.servicePrincipal?.accessLevel ?? spNeeds?.accessLevel ?? "basic",
           projects: input.servicePrincipal?.projects ?? [],
+          exclude: input.servicePrincipal?.exclude ?? [],
           group: input.servicePrincipal?.group ?? "Contributors",
         }
       : undefined;
@@ -404,6 +402,7 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
         username: h.username ?? mode.serviceHooks?.username ?? "",
         password: h.passwordSecret ? ({ kind: "config", key: h.passwordSecret } as const) : ({ kind: "generated" } as const),
         projects: h.projects,
+        exclude: h.exclude ?? [],
         events: h.events ?? mode.serviceHooks?.events ?? [],
         repository: h.repository,
         branch: h.branch,

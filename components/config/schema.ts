@@ -4,6 +4,7 @@ import { FIELD_SOURCES, PRESET_NAMES } from "../presets/types";
 import { patEnvProblem } from "../credentials/pat-checks";
 import { EVENT_TYPES, MESSAGE_FORMAT_VALUES, RESOURCE_DETAILS_VALUES } from "../azure-devops/runtime/events";
 import { formatDate, parseDate } from "./dates";
+import { KEY_NAME, PASTED_SECRET, looksLikeSecret } from "./messages";
 
 /**
  * The shape of `Pulumi.<stack>.yaml` under the `ado-integrations:` namespace.
@@ -48,9 +49,13 @@ const date = z
   .transform((v) => formatDate(parseDate(v)!));
 
 /** A config key name that holds a secret, set with `pulumi config set --secret`. */
-const configKeyRef = z
-  .string({ error: "must be the name of a config key" })
-  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, { message: "must be the name of a config key set with `pulumi config set --secret` (letters, digits, '_', '.', '-')" });
+const configKeyRef = z.string({ error: "must be the name of a config key" }).superRefine((value, ctx) => {
+  // A pasted value is named as such and never echoed; parse.ts reports the rest.
+  if (looksLikeSecret(value)) ctx.addIssue({ code: "custom", message: PASTED_SECRET });
+  else if (!KEY_NAME.test(value)) {
+    ctx.addIssue({ code: "custom", message: "must be the name of a config key set with `pulumi config set --secret`: a letter, then up to 63 letters, digits, '_', '.' or '-'" });
+  }
+});
 
 const enumOf = (values: readonly string[], what: string) =>
   z.string({ error: `must be ${what}` }).refine((v) => values.includes(v), { message: `unknown ${what}`, params: { known: values } });
@@ -58,12 +63,31 @@ const enumOf = (values: readonly string[], what: string) =>
 const nonEmptyList = <T extends z.ZodType>(item: T, what: string, one: string) =>
   z.array(item, { error: `must be a list of ${what}` }).min(1, { message: `must list at least one ${one}` });
 
-/** Project selectors: exact names, globs (`platform-*`), or `*`. */
-const projectSelectors = nonEmptyList(
-  z.string({ error: "must be a project name or glob" }).min(1, { message: "must not be empty" }),
-  "project names or globs",
-  "project name or glob",
-);
+/**
+ * Characters no Azure DevOps project name has, other than `*`: in a selector
+ * they can only be meant as pattern syntax, which is not supported.
+ */
+const NOT_IN_PROJECT_NAMES = /[?[\]{}\\/:"'<>;#$,+=|]/;
+
+/** One project selector: a project name, or a pattern whose only wildcard is `*`. */
+const projectSelector = z
+  .string({ error: "must be a project name or pattern" })
+  .min(1, { message: "must not be empty" })
+  .max(64, { message: "must be at most 64 characters, the longest project name Azure DevOps allows" })
+  .superRefine((value, ctx) => {
+    const shown = looksLikeSecret(value) ? "this selector" : `"${value}"`;
+    if (value.startsWith("!")) {
+      ctx.addIssue({ code: "custom", message: `${shown} does not leave a project out here: list the projects to leave out under exclude` });
+    } else if (NOT_IN_PROJECT_NAMES.test(value)) {
+      ctx.addIssue({ code: "custom", message: `${shown} is neither a project name nor a pattern: write project names, or patterns with * as the only wildcard (platform-*), and list what to leave out under exclude` });
+    }
+  });
+
+/** Project selectors: exact names, patterns with `*` (`platform-*`), or `*`. */
+const projectSelectors = nonEmptyList(projectSelector, "project names or patterns", "project name or pattern");
+
+/** Selected projects to leave out again, by name or `*` pattern. */
+const projectExclusions = z.array(projectSelector, { error: "must be a list of project names or patterns" });
 
 const entraApp = z.strictObject({
   redirectUris: z.array(url("redirect URI", { allowLocalhostHttp: true }), { error: "must be a list of URLs" }).optional(),
@@ -83,6 +107,7 @@ const entraApp = z.strictObject({
 const servicePrincipal = z.strictObject({
   accessLevel: z.enum(["stakeholder", "express", "basic", "advanced"], { error: "must be stakeholder, express, basic or advanced" }).optional(),
   projects: projectSelectors.optional(),
+  exclude: projectExclusions.optional(),
   group: z.enum(["Contributors", "Readers"], { error: "must be Contributors or Readers" }).optional(),
 });
 
@@ -94,6 +119,7 @@ const serviceHooks = z.strictObject({
   username: z.string({ error: "must be a string (may be empty)" }).optional(),
   passwordSecret: configKeyRef.optional(),
   projects: projectSelectors,
+  exclude: projectExclusions.optional(),
   events: nonEmptyList(enumOf(EVENT_TYPES, "event type"), "event types", "event type").optional(),
   repository: z.string({ error: "must be a repository name" }).min(1).optional(),
   branch: z.string({ error: "must be a branch name" }).min(1).optional(),

@@ -17,8 +17,10 @@ export interface ServiceHooksArgs {
    * them (the caller reads it). Defaults to none.
    */
   readonly allowedHosts?: readonly AllowedHost[];
-  /** Project names, globs such as `platform-*`, or `*` for every project; each must match something. */
+  /** Project names, patterns such as `platform-*` (`*` is the only wildcard), or `*` for every project; each must match something. */
   readonly projects: readonly string[];
+  /** Selected projects to leave out, by name or pattern; each must leave something out. Defaults to none. */
+  readonly exclude?: readonly string[];
   /**
    * Every project of the organization, listed before any resource is
    * registered (the stack asks its project lookup once per run).
@@ -96,7 +98,7 @@ export class ServiceHooks extends pulumi.ComponentResource {
 
     let selected: Project[];
     try {
-      selected = selectProjects(args.organizationProjects, args.projects);
+      selected = selectProjects(args.organizationProjects, args.projects, args.exclude ?? []);
     } catch (error) {
       throw new Error(`ServiceHooks ${name}: in ${organizationUrl}, ${(error as Error).message}`);
     }

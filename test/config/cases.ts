@@ -1,4 +1,5 @@
 /** Shared fixtures and the invalid-config cases, used by the parser and the plan tests. */
+import { PASTED_SECRET } from "../../components/config/messages";
 
 export const gitpod = { name: "gitpod", preset: "gitpod", entraApp: { redirectUris: ["https://gitpod.example.com/auth/azure-devops/callback"] } };
 export const spacelift = {
@@ -14,6 +15,15 @@ export const withIntegration = (patch: Record<string, unknown>, base: Record<str
   organization: "contoso",
   integrations: [{ ...base, ...patch }],
 });
+
+/** Secret values people paste where a key name belongs (made up, in each format's shape); none may appear in any output. */
+export const PASTED_VALUES: readonly [string, string][] = [
+  ["an Entra client secret", "Xq58Q~fAKEfAKEfAKE.9vT-w3Zr_yL2mN0pQ7sK1dE4"],
+  ["a GitHub token", "ghp_FAKEaaaabbbbccccddddeeeeffff00001111"],
+  ["a JWT", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.c2lnbmF0dXJlLWZha2U"],
+  ["a password", "Summer2026!"],
+  ["a generated hex secret", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+];
 
 // Each case: a config mistake, and the exact lines the user sees.
 export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
@@ -96,12 +106,16 @@ export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
     ['integrations[0].pat.secret: config key "spaceliftPat" is not a secret: set it again with `pulumi config set --secret spaceliftPat <value>`'],
     ["hookPassword"],
   ],
+  ...PASTED_VALUES.map(([what, value]): [string, Record<string, unknown>, string[]] => [
+    `${what} pasted where a key name belongs`,
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, passwordSecret: value } }),
+    [`integrations[0].serviceHooks.passwordSecret: ${PASTED_SECRET}`],
+  ]),
+  ["a generated secret pasted as pat.secret", withIntegration({ pat: { ...spacelift.pat, secret: "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0" } }), [`integrations[0].pat.secret: ${PASTED_SECRET}`]],
   [
-    "a secret value pasted where its key name belongs",
-    withIntegration({ pat: { ...spacelift.pat, secret: "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0" } }),
-    [
-      "integrations[0].pat.secret: looks like a secret value, not a key name: store the value with `pulumi config set --secret <name> <value>` and put <name> here",
-    ],
+    "a key name with a space",
+    withIntegration({ pat: { ...spacelift.pat, secret: "my pat" } }),
+    ["integrations[0].pat.secret: must be the name of a config key set with `pulumi config set --secret`: a letter, then up to 63 letters, digits, '_', '.' or '-'"],
   ],
   ["impossible expiry date", withIntegration({ pat: { ...spacelift.pat, expiresOn: "2027-02-30" } }), ["integrations[0].pat.expiresOn: must be a real date written YYYY-MM-DD"]],
   ["expiry in another format", withIntegration({ pat: { ...spacelift.pat, expiresOn: "31/01/2027" } }), ["integrations[0].pat.expiresOn: must be a real date written YYYY-MM-DD"]],
@@ -160,7 +174,27 @@ export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
     withIntegration({ pat: { keyVaultSecretUri: "https://kv.example.com/pat", expiresOn: "2027-01-31", scopes: ["vso.code_write"] } }),
     ["integrations[0].pat.keyVaultSecretUri: must be a Key Vault secret URI: https://<vault>.vault.azure.net/secrets/<name>[/<version>]"],
   ],
-  ["empty project list", withIntegration({ serviceHooks: { ...spacelift.serviceHooks, projects: [] } }), ["integrations[0].serviceHooks.projects: must list at least one project name or glob"]],
+  [
+    "a brace pattern as a project selector",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, projects: ["platform-{api,web}"] } }),
+    ['integrations[0].serviceHooks.projects[0]: "platform-{api,web}" is neither a project name nor a pattern: write project names, or patterns with * as the only wildcard (platform-*), and list what to leave out under exclude'],
+  ],
+  [
+    "a ? wildcard in an exclusion",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, projects: ["*"], exclude: ["sandbox-?"] } }),
+    ['integrations[0].serviceHooks.exclude[0]: "sandbox-?" is neither a project name nor a pattern: write project names, or patterns with * as the only wildcard (platform-*), and list what to leave out under exclude'],
+  ],
+  [
+    "a negated selector",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, projects: ["*", "!sandbox"] } }),
+    ['integrations[0].serviceHooks.projects[1]: "!sandbox" does not leave a project out here: list the projects to leave out under exclude'],
+  ],
+  [
+    "a selector longer than any project name",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, projects: [`${"p".repeat(64)}*`] } }),
+    ["integrations[0].serviceHooks.projects[0]: must be at most 64 characters, the longest project name Azure DevOps allows"],
+  ],
+  ["empty project list", withIntegration({ serviceHooks: { ...spacelift.serviceHooks, projects: [] } }), ["integrations[0].serviceHooks.projects: must list at least one project name or pattern"]],
   ["preset block missing", withIntegration({ serviceHooks: undefined }), ["integrations[0].serviceHooks: is required for spacelift: url and projects of the webhooks"]],
   ["redirect URIs missing", withIntegration({ entraApp: {} }, gitpod), ["integrations[0].entraApp.redirectUris: is required for gitpod: https://<gitpod host>/auth/azure-devops/callback"]],
   [

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import { configSource, NOW } from "../helpers";
 
-import { cases, gitpod, secretKeys, secrets, spacelift, withIntegration } from "./cases";
+import { PASTED_SECRET, looksLikeSecret } from "../../components/config/messages";
+import { PASTED_VALUES, cases, gitpod, secretKeys, secrets, spacelift, withIntegration } from "./cases";
 
 
 /**
@@ -79,6 +80,20 @@ describe("a valid config", () => {
 describe("an invalid config", () => {
   it.each(cases)("%s", (_name, values, expected, keys) => {
     expect(problemsOf(values, keys)).toEqual(expected);
+  });
+
+  it.each(PASTED_VALUES)("never shows %s pasted as a key name, in any key that takes one", (_what, value) => {
+    const config = withIntegration({
+      serviceHooks: { ...spacelift.serviceHooks, passwordSecret: value },
+      pat: { ...spacelift.pat, secret: value },
+    });
+    const problems = problemsOf(config, secretKeys);
+    expect(problems).toEqual([`integrations[0].serviceHooks.passwordSecret: ${PASTED_SECRET}`, `integrations[0].pat.secret: ${PASTED_SECRET}`]);
+    expect(problems.join("\n")).not.toContain(value);
+  });
+
+  it("takes ordinary key names, even long ones with a digit, as key names", () => {
+    for (const key of ["spaceliftWebhookPassword", "gitpodClientSecret2", "prod.infrakitchen-pat_v2", "a"]) expect(looksLikeSecret(key), key).toBe(false);
   });
 
   it("covers at least 30 distinct mistakes", () => {
