@@ -56,8 +56,20 @@ export class Integration extends pulumi.ComponentResource {
   readonly entries: readonly StoreEntry[];
 
   constructor(name: string, args: IntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ado-integrations:index:Integration", name, {}, opts);
     const m = args.model;
+    // The declaration the policy pack judges (which projects and group a service principal joins); no secret is in it.
+    super(
+      "ado-integrations:index:Integration",
+      name,
+      {
+        preset: m.preset,
+        mode: m.mode,
+        ...(m.servicePrincipal && {
+          servicePrincipal: { accessLevel: m.servicePrincipal.accessLevel, projects: [...m.servicePrincipal.projects], exclude: [...m.servicePrincipal.exclude], group: m.servicePrincipal.group },
+        }),
+      },
+      opts,
+    );
     const now = args.now ?? new Date();
     const values: Partial<Record<FieldSource, pulumi.Output<string>>> = {
       organizationUrl: pulumi.output(args.organizationUrl),
@@ -147,7 +159,7 @@ export class Integration extends pulumi.ComponentResource {
     if (m.pat) {
       this.pat = new PatReference(
         `${name}-pat`,
-        { pat: m.pat, organizationUrl: args.organizationUrl, secret: args.secret, now, readEnv: args.readEnv, testConnection: args.testPatConnection },
+        { pat: m.pat, organizationUrl: args.organizationUrl, secret: args.secret, now, readEnv: args.readEnv, testConnection: args.testPatConnection, integration: m.name, preset: m.preset },
         { parent: this },
       );
       values.pat = this.pat.value;

@@ -8,6 +8,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
 new PolicyPack("ado-integrations", {
-  description: "Least-privilege Azure DevOps scopes, https redirects and webhooks, rotated client secrets, short-lived organization PATs, secret config-store values.",
+  description:
+    "Least-privilege Azure DevOps scopes (broad ones only as the policy config allows), single-tenant apps with allowed owners, https redirects and webhooks, rotated client secrets, short-lived organization PATs without full access, bounded service-principal entitlements, secret config-store values.",
   policies: [...policies],
 });

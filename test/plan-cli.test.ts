@@ -75,7 +75,7 @@ describe("npm run plan", () => {
         "invalid stack config (4 problems):",
         '  integrations[0].preset: unknown preset "gitpd" (did you mean "gitpod"?)',
         "  integrations[1].serviceHooks.url: must be an https URL",
-        "  integrations[1].serviceHooks.projects: must list at least one project name or glob",
+        "  integrations[1].serviceHooks.projects: must list at least one project name or pattern",
         "  integrations[1].pat: is required for spacelift: the PAT's secret key, expiresOn and scopes",
         "",
       ].join("\n"),
@@ -96,7 +96,7 @@ describe("npm run plan", () => {
     // The prod policy config makes every policy mandatory.
     const r = plan("--stack", "prod", "--stack-file", file);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/policies:\n {2}x \[mandatory\] ado-scopes-within-preset on gitpod-app: .*vso\.code_full/);
+    expect(r.stdout).toMatch(/policies:\n {2}x \[mandatory\] broad-scopes on gitpod-app: requests vso\.code_full, a broad scope integration gitpod is not allowed/);
     expect(r.stderr).toMatch(/^\d+ mandatory policy violations?: see "policies" above\n$/);
     const clean = plan("--stack", "prod", "--stack-file", path.join(root, "examples", "gitpod.yaml"));
     expect(clean.code).toBe(0);

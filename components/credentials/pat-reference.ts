@@ -18,6 +18,10 @@ export interface PatReferenceArgs {
   readonly readEnv?: EnvReader;
   /** Runs the live check when `pat.testConnection` asks for it. Defaults to {@link testPatConnection}. */
   readonly testConnection?: PatConnectionTest;
+  /** The integration the PAT is for, declared for the policy pack. Defaults to none. */
+  readonly integration?: string;
+  /** That integration's preset, so the pack can credit the preset's reviewed needs. Defaults to none. */
+  readonly preset?: string;
 }
 
 /** Reads one environment variable; undefined when it is not set. */
@@ -63,6 +67,8 @@ export class PatReference extends pulumi.ComponentResource {
         allOrganizations: p.allOrganizations,
         expiryWarningDays: p.expiryWarningDays,
         owner: p.owner,
+        ...(args.integration !== undefined && { integration: args.integration }),
+        ...(args.preset !== undefined && { preset: args.preset }),
       },
       opts,
     );

@@ -52,11 +52,6 @@ export const AZURE_DEVOPS_SCOPES: Readonly<Record<string, string>> = {
   user_impersonation: "Full access to Azure DevOps REST APIs",
 };
 
-/**
- * Scopes that grant repository administration or everything: allowed only where
- * an integration lists them under `entraApp.allowBroadScopes` (or its preset does).
- */
-export const BROAD_AZURE_DEVOPS_SCOPES: readonly string[] = ["vso.code_full", "vso.code_manage", "user_impersonation"];
 
 /** Delegated Microsoft Graph scopes an integration may ask for (sign-in and profile only). */
 export const GRAPH_SCOPES: readonly string[] = ["User.Read", "openid", "profile", "email", "offline_access"];

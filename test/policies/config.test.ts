@@ -81,11 +81,18 @@ describe("loadPolicyConfig", () => {
     expect(pack.map((p) => enforcementOf(p, staging))).toEqual(pack.map((p) => p.enforcementLevel));
   });
 
-  it("names the file and key of each problem", () => {
+  it("names the file and key of each problem, in the order of the file", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "policy-config-"));
     writeFileSync(
       path.join(dir, "config.bad.json"),
-      JSON.stringify({ "no-such-policy": "advisory", "pat-expiry": "sometimes", "client-secret-lifetime": { maxLifetimeDays: 0, days: 3 }, "pat-expiring-soon": { warningDays: 1.5 } }),
+      JSON.stringify({
+        "no-such-policy": "advisory",
+        "pat-expiry": "sometimes",
+        "client-secret-lifetime": { maxLifetimeDays: 0, days: 3 },
+        "pat-expiring-soon": { warningDays: 1.5 },
+        "pat-not-global": 3,
+        "service-hook-https": { enforcementLevel: "loud" },
+      }),
     );
     const file = path.relative(process.cwd(), path.join(dir, "config.bad.json"));
     expect(() => loadPolicyConfig("bad", dir)).toThrow(
@@ -95,8 +102,50 @@ describe("loadPolicyConfig", () => {
         `${file}: client-secret-lifetime.maxLifetimeDays: must be at least 1`,
         `${file}: client-secret-lifetime.days: unknown setting (known: enforcementLevel, maxLifetimeDays)`,
         `${file}: pat-expiring-soon.warningDays: must be a whole number`,
+        `${file}: pat-not-global: must be an enforcement level or an object`,
+        `${file}: service-hook-https.enforcementLevel: must be one of advisory, mandatory, remediate, disabled`,
       ].join("\n"),
     );
+  });
+
+  it("checks the platform team's allowances: integration names, broad scopes only, object IDs, known access levels", () => {
+    const check = (config: unknown) => () => validatePolicyConfig(config, "config.x.json");
+    expect(
+      check({
+        "broad-scopes": { allowed: { Gitpod: ["vso.code_manage"], bytebase: ["vso.code", "app_token", 7], infrakitchen: "vso.code_manage" } },
+        "app-single-tenant": { allowed: ["gitpod", "-x"] },
+        "app-owners-allowed": { allowedOwners: ["platform-team"] },
+        "entitlement-access-level": { maxAccessLevel: "admin" },
+        "entitlement-all-projects-contributors": { allowed: "terrakube" },
+      }),
+    ).toThrow(
+      [
+        "config.x.json: broad-scopes.allowed.Gitpod: must be 2-40 lower-case letters, digits or '-', starting with a letter and not ending with '-'",
+        "config.x.json: broad-scopes.allowed.bytebase[0]: is not a broad scope: it needs no allowance",
+        "config.x.json: broad-scopes.allowed.bytebase[1]: is full access on a PAT, which no allowance makes acceptable (pat-no-full-access)",
+        "config.x.json: broad-scopes.allowed.bytebase[2]: must be a scope name",
+        "config.x.json: broad-scopes.allowed.infrakitchen: must be a list of scopes",
+        "config.x.json: app-single-tenant.allowed[1]: must be 2-40 lower-case letters, digits or '-', starting with a letter and not ending with '-'",
+        "config.x.json: app-owners-allowed.allowedOwners[0]: must be an Entra object ID (a GUID)",
+        "config.x.json: entitlement-access-level.maxAccessLevel: must be one of stakeholder, express, basic, advanced",
+        "config.x.json: entitlement-all-projects-contributors.allowed: must be a list of integration names",
+      ].join("\n"),
+    );
+    const fine = { "broad-scopes": { allowed: { "review-bot": ["user_impersonation", "vso.identity_manage"] } }, "app-owners-allowed": { allowedOwners: ["2b6f3c1e-8d4a-4f0e-9c7b-5a1d2e3f4a5b"] } };
+    expect(validatePolicyConfig(fine, "config.x.json")).toBe(fine);
+  });
+
+  it("hands CrossGuard the JSON schema of each policy's settings, derived from the same zod schema", () => {
+    const schemas = Object.fromEntries(createPolicies().map((p) => [p.name, p.configSchema]));
+    expect(schemas["client-secret-lifetime"]).toEqual({
+      properties: {
+        maxLifetimeDays: { type: "integer", minimum: 1, maximum: 3650, default: 730, description: "Longest client-secret lifetime allowed, in days from now." },
+      },
+    });
+    expect(schemas["entitlement-access-level"]?.properties.maxAccessLevel).toMatchObject({ type: "string", enum: ["stakeholder", "express", "basic", "advanced"], default: "basic" });
+    expect(schemas["broad-scopes"]?.properties.allowed).toMatchObject({ type: "object", default: {}, additionalProperties: { type: "array", items: { type: "string" } } });
+    expect(schemas["app-owners-allowed"]?.properties.allowedOwners).toMatchObject({ type: "array", items: { type: "string", format: "uuid" } });
+    expect(schemas["service-hook-https"]).toBeUndefined();
   });
 
   it("refuses a file that is not JSON, a config that is not an object, and a stack name that is not one", () => {

@@ -29,6 +29,7 @@ describe("real stacks pass every mandatory policy", () => {
     for (const [name, config] of Object.entries(configs)) {
       // Recorded inputs keep secrets in their envelopes, so a variable group's secret map stays readable.
       const mandatory = runPolicies(e.recorded, config, NOW, asPlanned).filter((r) => r.enforcement === "mandatory");
+      // infrakitchen's PAT declares its preset, whose reviewed need (vso.code_manage) the pack credits.
       expect([name, mandatory]).toEqual([name, []]);
     }
   });
@@ -52,10 +53,11 @@ describe("real stacks pass every mandatory policy", () => {
       message: "pat.expiresOn: the PAT expires on 2027-02-28, in 8 days (warning window 30 days): rotate it",
     };
     expect(onPlan).toEqual([{ ...reminder, enforcement: "advisory" }]);
+    // prod's config makes the reminder block.
     expect(runPolicies(e.resources, loadPolicyConfig("prod"), new Date("2027-02-20T12:00:00Z"))).toEqual([{ ...reminder, enforcement: "mandatory" }]);
   });
 
-  it("reports a broad scope a stack allows but the preset does not need", async () => {
+  it("reports a broad scope the stack config allows but the policy config does not, and accepts it once the policy config does", async () => {
     const e = await evaluateStack({
       projectDir: root,
       stack: "dev",
@@ -77,11 +79,51 @@ describe("real stacks pass every mandatory policy", () => {
     });
     expect(runPolicies(e.resources, {}, NOW)).toEqual([
       {
-        policy: "ado-scopes-within-preset",
+        policy: "broad-scopes",
         enforcement: "mandatory",
         resource: "gitpod-app",
-        message: "requests vso.code_manage, beyond what preset gitpod needs (vso.code_write, vso.profile): remove it, or use preset custom and list it in entraApp.scopes",
+        message:
+          "requests vso.code_manage, a broad scope integration gitpod is not allowed (allowed: none): only the stack's policy config, reviewed by the platform team, allows one (broad-scopes.allowed.gitpod)",
       },
     ]);
+    expect(runPolicies(e.resources, { "broad-scopes": { allowed: { gitpod: ["vso.code_manage"] } } }, NOW)).toEqual([]);
+  });
+
+  it("reports a multi-tenant app and an advanced service principal the stack config asks for", async () => {
+    const e = await evaluateStack({
+      projectDir: root,
+      stack: "dev",
+      now: NOW,
+      stackDoc: stackDoc({
+        organization: "contoso",
+        integrations: [
+          { name: "gitpod", preset: "gitpod", entraApp: { redirectUris: ["https://gitpod.contoso.example/auth/azure-devops/callback"], signInAudience: "AzureADMultipleOrgs" } },
+          { name: "terrakube", preset: "terrakube", mode: "servicePrincipal", servicePrincipal: { accessLevel: "advanced", projects: ["infra"] } },
+        ],
+      }),
+    });
+    expect(runPolicies(e.resources, {}, NOW).map((f) => `${f.enforcement} ${f.policy} ${f.resource}`)).toEqual([
+      "mandatory app-single-tenant gitpod-app",
+      "mandatory entitlement-access-level terrakube-entitlement",
+    ]);
+  });
+
+  it("reports a service principal put into Contributors of every project, read from the integration's declaration", async () => {
+    const evaluate = (projects: string[], group?: string) =>
+      evaluateStack({
+        projectDir: root,
+        stack: "dev",
+        now: NOW,
+        stackDoc: stackDoc({
+          organization: "contoso",
+          integrations: [{ name: "terrakube", preset: "terrakube", mode: "servicePrincipal", servicePrincipal: { projects, ...(group && { group }) } }],
+        }),
+      });
+    const findings = (e: Awaited<ReturnType<typeof evaluate>>, config: PolicyConfig = {}) => runPolicies(e.resources, config, NOW).map((f) => `${f.policy} ${f.resource}`);
+    const everything = await evaluate(["*"]);
+    expect(findings(everything)).toEqual(["entitlement-all-projects-contributors terrakube"]);
+    expect(findings(everything, { "entitlement-all-projects-contributors": { allowed: ["terrakube"] } })).toEqual([]);
+    expect(findings(await evaluate(["*"], "Readers"))).toEqual([]);
+    expect(findings(await evaluate(["infra"]))).toEqual([]);
   });
 });
