@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AZURE_DEVOPS_SCOPES, GRAPH_SCOPES, PAT_SCOPES } from "../entra/scopes";
 import { FIELD_SOURCES, PRESET_NAMES } from "../presets/types";
 import { patEnvProblem } from "../credentials/pat-checks";
-import { EVENT_TYPES, MESSAGE_FORMAT_VALUES, RESOURCE_DETAILS_VALUES } from "../azure-devops/runtime/events";
+import { EVENT_TYPES, MESSAGE_FORMAT_VALUES, RESOURCE_DETAILS_VALUES, USERNAME_COLON } from "../azure-devops/runtime/events";
 import { formatDate, parseDate } from "./dates";
 import { KEY_NAME, PASTED_SECRET, looksLikeSecret } from "./messages";
 
@@ -116,7 +116,10 @@ const messageFormat = z.enum(MESSAGE_FORMAT_VALUES, { error: `must be ${MESSAGE_
 
 const serviceHooks = z.strictObject({
   url: url("webhook URL", { allowLocalhostHttp: false }),
-  username: z.string({ error: "must be a string (may be empty)" }).optional(),
+  username: z
+    .string({ error: "must be a string (may be empty)" })
+    .refine((v) => !v.includes(":"), { message: USERNAME_COLON })
+    .optional(),
   passwordSecret: configKeyRef.optional(),
   projects: projectSelectors,
   exclude: projectExclusions.optional(),

@@ -152,7 +152,7 @@ describe("retries", () => {
     server.faults.add({ path: "_apis/projects", times: Infinity, fault: { kind: "status", status: 429, retryAfter: "30" } });
     const error = await failure(client({ retryMaxSeconds: 10 }).request("GET", "_apis/projects"));
     expect(error.message).toBe(
-      "Azure DevOps GET /contoso/_apis/projects returned 429 (LoopbackInjectedException): still rate limited after 1 attempt; retry later, lower `pulumi up --parallel`, or raise AZDO_RETRY_MAX_SECONDS",
+      'Azure DevOps GET /contoso/_apis/projects returned 429 (LoopbackInjectedException) saying "Injected 429.": still rate limited after 1 attempt; retry later, lower `pulumi up --parallel`, or raise AZDO_RETRY_MAX_SECONDS',
     );
     expect(sleeps).toEqual([]);
   });
@@ -231,14 +231,14 @@ describe("POST is never retried blindly", () => {
 });
 
 describe("errors never carry a credential or a response body", () => {
-  it("keeps the code and type of a 400 and drops the message that echoed a secret", async () => {
+  it("keeps the code, type and message of a 400, with the secret the message echoed removed", async () => {
     server.faults.add({
       method: "POST",
       fault: { kind: "status", status: 400, body: { message: "VS402345: the input https://hooks.example.com/?token=ECHOED-SECRET is invalid", typeKey: "SubscriptionInputException" } },
     });
     const error = await failure(client().request("POST", "_apis/hooks/subscriptions", { body: subscriptionBody(), query: { token: "QUERY-SECRET" } }));
     expect(error.message).toBe(
-      "Azure DevOps POST /contoso/_apis/hooks/subscriptions returned 400 (VS402345 SubscriptionInputException): the service rejected the request as invalid; check the inputs the error code names",
+      'Azure DevOps POST /contoso/_apis/hooks/subscriptions returned 400 (VS402345 SubscriptionInputException) saying "VS402345: the input https://hooks.example.com/?token=[redacted] is invalid": the service rejected the request as invalid; check the inputs the error code names',
     );
     expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toMatch(/ECHOED-SECRET|QUERY-SECRET|loopback-pat/);
   });

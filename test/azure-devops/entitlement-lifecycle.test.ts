@@ -182,15 +182,16 @@ describe("drift", () => {
     expect(server.state.entitlement(id).projectEntitlements).toEqual([{ projectId: PROJECT_A, groupType: "projectContributor" }]);
   });
 
-  it("a principal removed from the organization, answered empty, or licensed as deleted reads as gone", async () => {
+  it("a principal removed from the organization, answered empty, or licensed as deleted, on two reads, reads as gone", async () => {
     const { id, outs } = await create(spInputs());
-    server.faults.add({ method: "GET", fault: { kind: "status", status: 200, body: "" } });
+    // Each sign of removal is confirmed by a second read (issue 12).
+    server.faults.add({ method: "GET", times: 2, fault: { kind: "status", status: 200, body: "" } });
     expect(await provider.read!(id, outs)).toEqual({ id: "" });
-    server.faults.add({ method: "GET", fault: { kind: "status", status: 200, body: { id, accessLevel: { accountLicenseType: "express", status: "deleted" } } } });
+    server.faults.add({ method: "GET", times: 2, fault: { kind: "status", status: 200, body: { id, accessLevel: { accountLicenseType: "express", status: "deleted" } } } });
     expect(await provider.read!(id, outs)).toEqual({ id: "" });
     server.state.removeEntitlement(id);
     expect(await provider.read!(id, outs)).toEqual({ id: "" });
-    expect(server.calls.map((c) => c.status)).toEqual([200, 200, 404]);
+    expect(server.calls.map((c) => c.status)).toEqual([200, 200, 200, 200, 404, 404]);
   });
 
   it("another principal or organization replaces", async () => {

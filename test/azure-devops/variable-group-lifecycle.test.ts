@@ -225,15 +225,16 @@ describe("drift", () => {
     expect(await provider.diff!(id, outs, groupInputs({ projectName: "Renamed-Project" }))).toEqual({ changes: false, replaces: [] });
   });
 
-  it("a group deleted out of band, answered empty, or no longer in the project reads as gone", async () => {
+  it("a group deleted out of band, answered empty, or no longer in the project, on two reads, reads as gone", async () => {
     const { id, outs } = await create(groupInputs());
-    server.faults.add({ method: "GET", fault: { kind: "status", status: 200, body: "" } });
+    // Each sign of removal is confirmed by a second read (issue 12).
+    server.faults.add({ method: "GET", times: 2, fault: { kind: "status", status: 200, body: "" } });
     expect(await read(id, outs)).toEqual({ id: "" });
     server.state.variableGroup(id).projectReferences[0]!.projectReference.id = OTHER_PROJECT_ID;
     expect(await read(id, outs)).toEqual({ id: "" });
     server.state.removeVariableGroup(id);
     expect(await read(id, outs)).toEqual({ id: "" });
-    expect(server.calls.map((c) => c.status)).toEqual([200, 404, 404]);
+    expect(server.calls.map((c) => c.status)).toEqual([200, 200, 404, 404, 404, 404]);
   });
 
   it("update of a group deleted out of band says to refresh", async () => {

@@ -56,6 +56,13 @@ export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
   ["http webhook", withIntegration({ serviceHooks: { ...spacelift.serviceHooks, url: "http://hooks.example.com/x" } }), ["integrations[0].serviceHooks.url: must be an https URL"]],
   ["webhook URL as a number", withIntegration({ serviceHooks: { ...spacelift.serviceHooks, url: 42 } }), ["integrations[0].serviceHooks.url: must be a URL string"]],
   [
+    "basic-auth user name with a colon",
+    withIntegration({ serviceHooks: { ...spacelift.serviceHooks, username: "ado:bot" } }),
+    [
+      "integrations[0].serviceHooks.username: must not contain ':' (basic auth splits user name and password at the first colon, so the receiver would reject every delivery and Azure DevOps would disable the hook)",
+    ],
+  ],
+  [
     "duplicate names",
     { organization: "contoso", integrations: [gitpod, { ...gitpod }] },
     ['integrations[1].name: duplicates integrations[0].name "gitpod": names must be unique'],

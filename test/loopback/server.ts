@@ -96,8 +96,17 @@ export interface LoopbackCall {
 
 /** What a fault does to a matching call. */
 export type Fault =
-  /** Answer with this status (and Retry-After if given). With `apply`, the call is carried out first. */
-  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly apply?: boolean; readonly body?: unknown }
+  /** Answer with this status (and Retry-After and `headers` if given). With `apply`, the call is carried out first. */
+  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly apply?: boolean; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> }
+  /**
+   * Carry the call out, then answer with its status and a body nobody can
+   * read: the real answer cut in half (`truncated`), an HTML page (`notJson`),
+   * or nothing (`empty`). `status` replaces the real one (a 204 carries no
+   * body). The outcome is unknown to the client: it was applied.
+   */
+  | { readonly kind: "garble"; readonly answer: "truncated" | "notJson" | "empty"; readonly status?: number }
+  /** Carry the call out as if its JSON body were `alter(body)`: the service dropping or changing part of what was sent. */
+  | { readonly kind: "alterRequest"; readonly alter: (body: unknown) => unknown }
   /** Answer 203 with an HTML sign-in page, as the service does for a rejected credential without X-TFS-FedAuthRedirect. */
   | { readonly kind: "signIn" }
   /** Destroy the connection without an answer. With `apply`, the call is carried out first. */
@@ -107,7 +116,7 @@ export type Fault =
   /** Answer with a redirect (301, 302, 303, 307, 308) to `location`, without carrying the call out. */
   | { readonly kind: "redirect"; readonly status: number; readonly location: string }
   /** Carry the call out and add rate-limit headers to the answer. */
-  | { readonly kind: "rateLimit"; readonly remaining?: number; readonly limit?: number; readonly resetSeconds?: number; readonly delaySeconds?: number };
+  | { readonly kind: "rateLimit"; readonly remaining?: number; readonly limit?: number; readonly resetSeconds?: number; readonly delaySeconds?: number; readonly retryAfter?: string };
 
 /** Which calls a fault hits, and how many times. */
 export interface FaultRule {
@@ -839,7 +848,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
       return reply({
         status: fault.status,
         body: fault.body ?? errorBody(fault.status >= 500 ? "TF400898: An Internal Error Occurred." : `Injected ${fault.status}.`, "LoopbackInjectedException"),
-        headers: fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter },
+        headers: { ...(fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }), ...fault.headers },
       });
     }
 
@@ -855,7 +864,8 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     let result: Reply;
     try {
       if (malformed) throw new HttpError(400, "The request body is not valid JSON.", "InvalidRequestException");
-      result = route(method, url.pathname.split("/").filter((s) => s !== ""), call.query, body, request.headers["content-type"] ?? "");
+      const sent = fault?.kind === "alterRequest" ? fault.alter(structuredClone(body)) : body;
+      result = route(method, url.pathname.split("/").filter((s) => s !== ""), call.query, sent, request.headers["content-type"] ?? "");
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       result = { status: error.status, body: errorBody(error.message, error.typeKey) };
@@ -868,9 +878,23 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     if (fault?.kind === "status") {
       return reply({ status: fault.status, body: fault.body ?? errorBody("TF400898: An Internal Error Occurred.", "LoopbackInjectedException") });
     }
+    if (fault?.kind === "garble") {
+      const status = fault.status ?? result.status;
+      call.status = status;
+      const real = result.body === undefined ? "" : JSON.stringify(result.body);
+      if (fault.answer === "notJson") {
+        response.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+        response.end("<html><body>Service Unavailable</body></html>");
+      } else {
+        response.writeHead(status, { "content-type": "application/json; charset=utf-8; api-version=7.1" });
+        response.end(fault.answer === "truncated" ? real.slice(0, Math.floor(real.length / 2)) : "");
+      }
+      return;
+    }
     if (fault?.kind === "rateLimit") {
       result.headers = {
         ...result.headers,
+        ...(fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }),
         "x-ratelimit-resource": "Core",
         ...(fault.delaySeconds === undefined ? {} : { "x-ratelimit-delay": String(fault.delaySeconds) }),
         ...(fault.remaining === undefined ? {} : { "x-ratelimit-remaining": String(fault.remaining), "x-ratelimit-limit": String(fault.limit ?? 200) }),

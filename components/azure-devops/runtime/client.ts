@@ -1,5 +1,5 @@
 import { AdoAuth, authFromEnvironment } from "./auth";
-import { AdoAuthError, AdoRequestError, hintForStatus, parseServiceError } from "./errors";
+import { AdoAuthError, AdoRequestError, hintForStatus, parseServiceError, serviceMessage } from "./errors";
 import { ALLOWED_HOSTS_VARIABLE, type AllowedHost, allowedHostsFromEnv, mayReceiveCredential, mayReceiveEntraToken } from "./hosts";
 import { normalizeOrganizationUrl } from "./org-url";
 
@@ -65,6 +65,16 @@ export interface AdoRequestOptions {
   readonly readOnly?: boolean;
   /** Body media type. Defaults to application/json; JSON-patch endpoints need application/json-patch+json. */
   readonly contentType?: string;
+  /**
+   * What a usable 2xx answer holds: given the parsed body (undefined when it
+   * is empty), returns what is wrong with it ("no subscription id"), or
+   * undefined. A wrong, empty or unreadable answer is then an error, and for
+   * a POST one whose outcome is unknown (it may have been applied). Without a
+   * check only an unreadable body is an error.
+   */
+  readonly expect?: (body: unknown) => string | undefined;
+  /** Values the request carries that no error may show (a webhook password, secret variables), even when the service echoes them. */
+  readonly secrets?: readonly string[];
 }
 
 /** A successful response. */
@@ -140,12 +150,17 @@ class RateGate {
     return Math.max(0, this.notBefore - now);
   }
 
-  /** Slows down when the service says it delayed us or our budget runs low. */
-  observe(headers: Headers, now: number, capMs: number, baseMs: number): void {
+  /**
+   * Slows down when the service says it delayed us or our budget runs low,
+   * or asks for a pause on a successful answer (Retry-After on a 2xx, which
+   * Microsoft's rate-limit guidance says to honour before the next call).
+   */
+  observe(status: number, headers: Headers, now: number, capMs: number, baseMs: number): void {
     let pauseMs = 0;
+    if (status >= 200 && status < 300) pauseMs = parseRetryAfter(headers.get("retry-after"), now) ?? 0;
     const delay = Number(headers.get("x-ratelimit-delay"));
     if (headers.has("x-ratelimit-delay") && Number.isFinite(delay) && delay > 0) {
-      pauseMs = delay * 1000;
+      pauseMs = Math.max(pauseMs, delay * 1000);
     }
     const remaining = Number(headers.get("x-ratelimit-remaining"));
     const limit = Number(headers.get("x-ratelimit-limit"));
@@ -176,8 +191,10 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /**
  * The one Azure DevOps REST client: auth, api-version, retries with backoff,
- * Retry-After and rate-limit pacing, per-call timeout, and errors that name
- * the call and what to do, never a credential or response body.
+ * Retry-After and rate-limit pacing (on successful answers too), per-call
+ * timeout, and errors that name the call and what to do, never a credential;
+ * of a response body they show only a 4xx answer's own message, made safe
+ * (see serviceMessage).
  *
  * The credential goes only to Azure DevOps's own hosts over https, or to a
  * host AZDO_ALLOWED_HOSTS lists (never an Entra token); every call is checked,
@@ -187,7 +204,8 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  *
  * Idempotent methods (GET, PUT, DELETE, PATCH) are retried on 5xx, timeouts
  * and connection errors. A POST is retried only when the service says it did
- * not process it (429, or 503 with Retry-After); any other failure of a POST
+ * not process it (429, or 503 with Retry-After); any other failure of a POST,
+ * a 2xx answer that cannot be read or lacks what `expect` requires included,
  * is thrown with `outcomeUnknown` so the caller can look before it retries.
  */
 export class AdoClient {
@@ -352,7 +370,7 @@ export class AdoClient {
         clearTimeout(timer);
       }
 
-      this.gate.observe(response.headers, Date.now(), capMs, baseMs);
+      this.gate.observe(response.status, response.headers, Date.now(), capMs, baseMs);
       const status = response.status;
       const contentType = response.headers.get("content-type") ?? "";
 
@@ -388,7 +406,19 @@ export class AdoClient {
       }
 
       if (status >= 200 && status < 300) {
-        return { status, body: parseBody<T>(text, contentType, method, shownPath, attempt), headers: response.headers };
+        const answer = readAnswer(text, contentType, options.expect);
+        if (!("problem" in answer)) return { status, body: answer.body as T, headers: response.headers };
+        const problem = answer.problem;
+        // A 2xx means the service received the call; an answer nobody can read says nothing about whether it was applied.
+        throw new AdoRequestError({
+          method,
+          path: shownPath,
+          status,
+          what: `returned ${status} ${problem.what}`,
+          hint: idempotent ? problem.hint : UNREADABLE_POST_HINT,
+          attempts: attempt,
+          outcomeUnknown: true,
+        });
       }
 
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
@@ -402,6 +432,8 @@ export class AdoClient {
         path: shownPath,
         status,
         ...parseServiceError(text),
+        // The service's own words help with a refused call; 5xx messages are internal and say nothing more.
+        ...(status < 500 && { serviceMessage: serviceMessage(text, [...(options.secrets ?? []), ...credentialValues(authorization)]) }),
         what: `returned ${status}`,
         hint: !idempotent && status >= 500 && !notProcessed ? UNKNOWN_POST_HINT : hintForStatus(status, attempt),
         attempts: attempt,
@@ -442,22 +474,39 @@ function networkCode(error: unknown): string {
   return error instanceof Error ? error.name : "unknown error";
 }
 
-function parseBody<T>(text: string, contentType: string, method: string, path: string, attempts: number): T {
-  if (text.trim() === "") return undefined as T;
-  if (!contentType.includes("json")) {
-    throw new AdoRequestError({
-      method,
-      path,
-      what: `returned ${contentType || "a body"} instead of JSON`,
-      hint: "check that the organization URL points at Azure DevOps",
-      attempts,
-    });
+const UNREADABLE_POST_HINT = "the service may have applied this POST, but its answer could not be read, so it was not sent again; look for its result before retrying";
+
+/** A 2xx answer's parsed body (undefined when empty), or what is wrong with it as the error shows it. */
+function readAnswer(
+  text: string,
+  contentType: string,
+  expect: ((body: unknown) => string | undefined) | undefined,
+): { readonly body: unknown } | { readonly problem: { readonly what: string; readonly hint: string } } {
+  const retry = "retry, and report it if it persists";
+  let body: unknown;
+  if (text.trim() !== "") {
+    if (!contentType.includes("json")) {
+      return { problem: { what: `with ${contentType.split(";")[0]!.trim() || "a body"} instead of JSON`, hint: "check that the organization URL points at Azure DevOps" } };
+    }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { problem: { what: "with malformed JSON (cut short, or not JSON)", hint: retry } };
+    }
   }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new AdoRequestError({ method, path, what: "returned malformed JSON", hint: "retry, and report it if it persists", attempts });
+  const wrong = expect?.(body);
+  if (wrong === undefined) return { body };
+  return { problem: { what: body === undefined ? "with an empty body" : `but the body has ${wrong}`, hint: retry } };
+}
+
+/** The secret parts of an Authorization header value (a PAT, a token), so that no error shows them. */
+function credentialValues(authorization: string): string[] {
+  const [scheme, value = ""] = authorization.split(/\s+/, 2);
+  if (/^basic$/i.test(scheme ?? "")) {
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    return [value, decoded.slice(decoded.indexOf(":") + 1)];
   }
+  return [value];
 }
 
 /** True for an error that means the resource does not exist (404 or 410). */

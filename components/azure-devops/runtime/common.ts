@@ -127,6 +127,37 @@ export async function updateUnlessGone<T>(resource: string, next: string, update
   }
 }
 
+/**
+ * Reads an object, and when the service says it is gone (404, 410, or
+ * `read` returning undefined for the kind's own sign of it) reads once more
+ * after a short pause before believing it: right after a create, or once
+ * among successes, a 404 can be the service's lag, and dropping a live object
+ * from state makes the next `pulumi up` create a duplicate and orphan it. The
+ * pause is twice the backoff base (AZDO_RETRY_BASE_SECONDS), capped by
+ * AZDO_RETRY_MAX_DELAY_SECONDS, and skipped when AZDO_MAX_RETRIES is 0 or the
+ * time budget is spent. Undefined only when both reads say gone.
+ */
+export async function readConfirmingGone<T>(client: AdoClient, read: () => Promise<T | undefined>): Promise<T | undefined> {
+  const once = async (): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      throw error;
+    }
+  };
+  const first = await once();
+  if (first !== undefined) return first;
+  const { retryBaseSeconds, retryMaxDelaySeconds } = client.settings;
+  await client.backOff(1, Date.now(), Math.min(retryBaseSeconds * 2, retryMaxDelaySeconds) * 1000);
+  return once();
+}
+
+/** "no <what>" when `body` is not an object whose `field` passes `valid`; the shape check `AdoRequestOptions.expect` takes. */
+export function expectField(field: string, what: string, valid: (value: unknown) => boolean): (body: unknown) => string | undefined {
+  return (body) => (typeof body === "object" && body !== null && valid((body as Record<string, unknown>)[field]) ? undefined : `no ${what}`);
+}
+
 /** Runs a delete; an object that is already gone (404, 410) counts as deleted. */
 export async function deleteUnlessGone(remove: () => Promise<unknown>): Promise<void> {
   try {
@@ -154,11 +185,12 @@ export interface CreateSteps<Found, Created> {
 
 /**
  * Creates an object with one POST when nothing goes wrong. Only when the
- * POST's outcome is unknown (timeout, reset, 5xx) does it wait a backoff, look
- * for the object, adopt what it finds, and POST again only when nothing is
- * there and the retry budget allows; a refusal `refusedAsExisting` accepts is
- * looked up and adopted without waiting. A POST the service says it did not
- * process (429, 503 with Retry-After) is retried by the client.
+ * POST's outcome is unknown (timeout, reset, 5xx, a 2xx answer that cannot
+ * be read) does it wait a backoff, look for the object, adopt what it finds,
+ * and POST again only when nothing is there and the retry budget allows; a
+ * refusal `refusedAsExisting` accepts is looked up and adopted without
+ * waiting. A POST the service says it did not process (429, 503 with
+ * Retry-After) is retried by the client.
  */
 export async function createWithLookup<Found, Created>(client: AdoClient, steps: CreateSteps<Found, Created>): Promise<Created> {
   const started = Date.now();

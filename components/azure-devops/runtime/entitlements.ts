@@ -1,6 +1,22 @@
-import { AdoClient, AdoRequestOptions, isGone } from "./client";
-import { type ClientFactory, type FieldDiff, GUID, checkedId, deleteUnlessGone, environmentClient, fieldDiff, organizationForDiff, requireNoProblems, resolveOrganization, same, text, updateUnlessGone } from "./common";
-import { AdoRequestError } from "./errors";
+import { AdoClient, AdoRequestOptions } from "./client";
+import {
+  type ClientFactory,
+  type FieldDiff,
+  GUID,
+  checkedId,
+  deleteUnlessGone,
+  environmentClient,
+  expectField,
+  fieldDiff,
+  organizationForDiff,
+  readConfirmingGone,
+  requireNoProblems,
+  resolveOrganization,
+  same,
+  text,
+  updateUnlessGone,
+} from "./common";
+import { AdoRequestError, safeServiceText } from "./errors";
 
 // Service Principal Entitlements (Member Entitlement Management), checked against
 // Microsoft's REST reference and its vsts-rest-api-specs memberEntitlementManagement/7.1
@@ -252,14 +268,21 @@ export function diffEntitlement(olds: Partial<EntitlementState>, news: Entitleme
   return fieldDiff(replaces, changed);
 }
 
-/** "key: message" per error, whitespace collapsed and each cut to 200 characters (the request carried no secret to echo). */
+/**
+ * "key: message" per error, each message made safe as every service message
+ * is (one line, nothing credential-shaped, cut short: safeServiceText); never
+ * more of the answer than that.
+ */
 function describeErrors(results: readonly (OperationResult | undefined)[]): string {
   const lines = results
     .filter((r): r is OperationResult => r !== undefined && r.isSuccess !== true)
     .flatMap((r) => r.errors ?? [])
-    .map((e) => `${String(e?.key ?? "?")}: ${String(e?.value ?? "").replace(/\s+/g, " ").slice(0, 200)}`);
+    .map((e) => `${safeServiceText(String(e?.key ?? "?")) ?? "?"}: ${safeServiceText(String(e?.value ?? "")) ?? "no message"}`);
   return lines.length > 0 ? lines.join("; ") : "no error details";
 }
+
+/** The shape check of the Add and Update answers: they say whether the change was made. */
+const EXPECT_OUTCOME = expectField("isSuccess", "isSuccess", (value) => typeof value === "boolean");
 
 /** VS403283 on Add: Entra ID has not replicated a new service principal into Azure DevOps yet. */
 function replicationPending(result: OperationResult | undefined): boolean {
@@ -271,6 +294,8 @@ const ENTITLEMENT_PATH = "_apis/serviceprincipalentitlements";
 function entitlementPath(id: string): string {
   return `${ENTITLEMENT_PATH}/${checkedId("service principal entitlement", id, GUID, "a GUID")}`;
 }
+
+const EXPECT_ENTITLEMENT = expectField("id", "entitlement id", (value) => typeof value === "string" && value !== "");
 
 function requestOptions(extra: Partial<AdoRequestOptions> = {}): AdoRequestOptions {
   return { host: "vsaex", apiVersion: ENTITLEMENT_API_VERSION, ...extra };
@@ -286,19 +311,42 @@ async function patchEntitlement(
   // AdoClient sends application/json unless it honours `contentType`; the service needs JSON patch here.
   const options: AdoRequestOptions & { readonly contentType: string } = { ...requestOptions({ body: operations }), contentType: JSON_PATCH_CONTENT_TYPE };
   const path = entitlementPath(id);
-  const response = await client.request<PatchResponse>("PATCH", path, options);
+  const response = await client.request<PatchResponse>("PATCH", path, { ...options, expect: EXPECT_OUTCOME });
   const body = response.body;
-  if (body?.isSuccess !== true) {
+  if (body.isSuccess !== true) {
     throw new AdoRequestError({
       method: "PATCH",
       path: client.url(path, options).pathname,
-      what: `reported isSuccess=false (${describeErrors(body?.operationResults ?? [])})`,
+      what: `reported isSuccess=false (${describeErrors(body.operationResults ?? [])})`,
       hint: "the service refused part of the change; check that the projects exist and that the identity running Pulumi is a Project Collection Administrator",
       attempts: 1,
     });
   }
   // Without the entitlement in the answer, what was asked is what was applied.
-  return body.servicePrincipalEntitlement ? stateFromResource(body.servicePrincipalEntitlement, organizationUrl) : fallback;
+  if (!body.servicePrincipalEntitlement) return fallback;
+  const outs = stateFromResource(body.servicePrincipalEntitlement, organizationUrl);
+  const kept = keptOtherwise(body.servicePrincipalEntitlement, outs, fallback);
+  if (kept.length > 0) {
+    throw new Error(
+      `service principal entitlement ${id} was updated, but Azure DevOps kept ${kept.join(", ")}: it changes or drops these values, so every \`pulumi up\` would show the same difference; check the identity's licences and the projects' groups, or use values the service keeps`,
+    );
+  }
+  return outs;
+}
+
+/**
+ * The fields `diff` compares where the answer to a PATCH differs from what
+ * was asked, each with what the service kept. An answer that lists no
+ * projects says nothing about them (Microsoft's recorded answers leave them
+ * out), so projects are compared only when it lists some.
+ */
+function keptOtherwise(answer: EntitlementResource, live: EntitlementState, desired: EntitlementFields): string[] {
+  const kept: string[] = [];
+  if (live.accountLicenseType !== "" && live.accountLicenseType !== desired.accountLicenseType) kept.push(`accessLevel ${JSON.stringify(live.accountLicenseType)}`);
+  if ((answer.projectEntitlements ?? []).length > 0 && !same(live.projects, desired.projects)) {
+    kept.push(`projects ${live.projects.length === 0 ? "none" : live.projects.map((p) => `${p.projectId} ${p.group}`).join(", ")}`);
+  }
+  return kept;
 }
 
 /**
@@ -306,7 +354,8 @@ async function patchEntitlement(
  * project groups: one call when nothing goes wrong.
  *
  * An organization holds one entitlement per principal, so sending Add again
- * cannot duplicate it: after an unknown outcome (timeout, reset, 5xx) create
+ * cannot duplicate it: after an unknown outcome (timeout, reset, 5xx, a 2xx
+ * answer that cannot be read) create
  * waits a backoff and sends it again. When Add reports VS403283 (Entra ID has
  * not replicated a principal created moments ago), create retries within the
  * same budget. When the answer shows a different access level or projects
@@ -323,7 +372,8 @@ export async function createEntitlement(
   for (let attempt = 1; ; attempt++) {
     let body: AddResponse | undefined;
     try {
-      body = (await client.request<AddResponse>("POST", ENTITLEMENT_PATH, requestOptions({ body: entitlementAddBody(desired) }))).body;
+      // An unreadable answer is an unknown outcome: Add is sent again, which cannot add the principal twice.
+      body = (await client.request<AddResponse>("POST", ENTITLEMENT_PATH, requestOptions({ body: entitlementAddBody(desired), expect: EXPECT_OUTCOME }))).body;
     } catch (error) {
       if (!(error instanceof AdoRequestError) || !error.outcomeUnknown) throw error;
       if (await client.backOff(attempt, started)) continue;
@@ -364,7 +414,8 @@ export async function createEntitlement(
 
 /**
  * Reads live state; an empty id means the principal was removed from the
- * organization out of band (404, an empty answer, or a license marked deleted).
+ * organization out of band (404, an empty answer, or a license marked
+ * deleted), as two reads a short pause apart said (see readConfirmingGone).
  */
 export async function readEntitlement(
   id: string,
@@ -373,14 +424,19 @@ export async function readEntitlement(
   clientFor: ClientFactory = environmentClient,
 ): Promise<{ id: string; props?: EntitlementState }> {
   const organizationUrl = resolveOrganization(props?.organizationUrl, env);
-  let resource: EntitlementResource | undefined;
-  try {
-    resource = (await clientFor(organizationUrl).request<EntitlementResource | undefined>("GET", entitlementPath(id), requestOptions())).body;
-  } catch (error) {
-    if (isGone(error)) return { id: "" };
-    throw error;
-  }
-  if (!resource || text(resource.id) === "" || resource.accessLevel?.status === "deleted") return { id: "" };
+  const client = clientFor(organizationUrl);
+  const resource = await readConfirmingGone(client, async () => {
+    const body = (
+      await client.request<EntitlementResource | null | undefined>(
+        "GET",
+        entitlementPath(id),
+        // An empty answer (or null) means the principal is gone; anything else must name the entitlement.
+        requestOptions({ expect: (b) => (b === undefined || b === null ? undefined : EXPECT_ENTITLEMENT(b)) }),
+      )
+    ).body;
+    return body && body.accessLevel?.status !== "deleted" ? body : undefined;
+  });
+  if (resource === undefined) return { id: "" };
   return { id, props: stateFromResource(resource, organizationUrl) };
 }
 

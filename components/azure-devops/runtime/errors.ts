@@ -10,13 +10,19 @@ export interface AdoErrorDetails {
   readonly code?: string;
   /** The service's exception type name (`typeKey`), when the body had one. */
   readonly typeKey?: string;
+  /**
+   * The service's own message of a 4xx answer: its first line, cut short, with
+   * every value the caller marked secret and anything credential-shaped
+   * removed (see {@link serviceMessage}).
+   */
+  readonly serviceMessage?: string;
   /** What happened, in a few words ("returned 404", "timed out after 30s"). */
   readonly what: string;
   /** What to do about it. */
   readonly hint: string;
   /** How many times the call was sent. */
   readonly attempts: number;
-  /** True when the call may or may not have been applied (timeout, reset, 5xx). */
+  /** True when the call may or may not have been applied (timeout, reset, 5xx, a 2xx answer that cannot be read). */
   readonly outcomeUnknown?: boolean;
 }
 
@@ -27,6 +33,7 @@ export class AdoRequestError extends Error implements AdoErrorDetails {
   readonly status?: number;
   readonly code?: string;
   readonly typeKey?: string;
+  readonly serviceMessage?: string;
   readonly what: string;
   readonly hint: string;
   readonly attempts: number;
@@ -34,13 +41,15 @@ export class AdoRequestError extends Error implements AdoErrorDetails {
 
   constructor(details: AdoErrorDetails) {
     const ids = [details.code, details.typeKey].filter((x) => x !== undefined).join(" ");
-    super(`Azure DevOps ${details.method} ${details.path} ${details.what}${ids === "" ? "" : ` (${ids})`}: ${details.hint}`);
+    const said = details.serviceMessage === undefined ? "" : ` saying "${details.serviceMessage}"`;
+    super(`Azure DevOps ${details.method} ${details.path} ${details.what}${ids === "" ? "" : ` (${ids})`}${said}: ${details.hint}`);
     this.name = "AdoRequestError";
     this.method = details.method;
     this.path = details.path;
     this.status = details.status;
     this.code = details.code;
     this.typeKey = details.typeKey;
+    this.serviceMessage = details.serviceMessage;
     this.what = details.what;
     this.hint = details.hint;
     this.attempts = details.attempts;
@@ -72,7 +81,7 @@ const ERROR_CODE = /\b(?:TF|VS)\d{5,6}\b/;
 
 /**
  * Pulls the error code and exception type out of an Azure DevOps error body.
- * The message itself is dropped: it can echo request values, secrets included.
+ * The message is left to {@link serviceMessage}, which makes it safe to show.
  */
 export function parseServiceError(bodyText: string): { code?: string; typeKey?: string } {
   let body: unknown;
@@ -92,6 +101,60 @@ export function parseServiceError(bodyText: string): { code?: string; typeKey?: 
     result.typeKey = record.typeKey;
   }
   return result;
+}
+
+/** Longest service message an error shows. */
+export const SERVICE_MESSAGE_MAX = 240;
+
+/** What stands in for a removed value. */
+const REDACTED = "[redacted]";
+
+// Credential-shaped text. A message can echo what the request carried, and the
+// caller cannot list every secret (a PAT in a URL, a token in a header value).
+const CREDENTIAL_SHAPES: readonly [RegExp, string][] = [
+  // user:password@ in a URL
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, `$1${REDACTED}@`],
+  // Authorization schemes and their credential
+  [/\b(basic|bearer)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  // name=value or name: value where the name says it holds a secret
+  [/\b((?:[A-Za-z_-]*(?:password|passwd|pwd|secret|token|apikey|api[-_]key|authorization|credential)[A-Za-z_-]*)|pat|key|sig|signature)(\s*[=:]\s*)(?!(?:basic|bearer)\s|\[redacted\])("[^"]*"|'[^']*'|[^\s&,;]+)/gi, `$1$2${REDACTED}`],
+  // JWTs and well-known token formats
+  [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
+  [/\b(?:gh[pousr]_|github_pat_|glpat-|xox[abpors]-|sk-|AKIA|ASIA)[A-Za-z0-9_-]+/g, REDACTED],
+];
+
+/** A run of 16 or more letters and digits with at least four digits, as generated secrets (PATs) are; GUID parts are shorter. */
+const SECRET_RUN = /[A-Za-z0-9+=~]{16,}/g;
+
+/**
+ * Text from the service made safe to show: its first line, whitespace
+ * collapsed, each of `secrets` (values the request carried) and anything
+ * credential-shaped replaced by `[redacted]`, cut to {@link SERVICE_MESSAGE_MAX}
+ * characters. Undefined when nothing is left.
+ */
+export function safeServiceText(value: string, secrets: readonly string[] = []): string | undefined {
+  let line = value.split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+  // Longest first, so a secret that contains another is removed whole.
+  for (const secret of [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length)) {
+    line = line.split(secret).join(REDACTED);
+  }
+  for (const [pattern, replacement] of CREDENTIAL_SHAPES) line = line.replace(pattern, replacement);
+  line = line.replace(SECRET_RUN, (run) => ((run.match(/[0-9]/g)?.length ?? 0) >= 4 && /[A-Za-z]/.test(run) ? REDACTED : run));
+  line = line.replace(/\s+/g, " ").trim();
+  if (line === "") return undefined;
+  return line.length > SERVICE_MESSAGE_MAX ? `${line.slice(0, SERVICE_MESSAGE_MAX - 3)}...` : line;
+}
+
+/** The `message` of an Azure DevOps error body, made safe by {@link safeServiceText}; undefined when there is none. */
+export function serviceMessage(bodyText: string, secrets: readonly string[] = []): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return undefined;
+  }
+  const message = typeof body === "object" && body !== null ? (body as { message?: unknown }).message : undefined;
+  return typeof message === "string" ? safeServiceText(message, secrets) : undefined;
 }
 
 function attemptsText(attempts: number): string {

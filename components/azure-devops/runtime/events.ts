@@ -79,3 +79,12 @@ export function isEventType(value: string): value is EventType {
 export function filtersFor(eventType: EventType): readonly EventFilterName[] {
   return SERVICE_HOOK_EVENTS[eventType].filters;
 }
+
+/**
+ * Why a basic-auth user name may not hold a colon (RFC 7617: the receiver
+ * splits user name and password at the first colon, so every delivery would
+ * fail and the service would disable the hook). The config schema and the
+ * runtime's validateInputs (the plugin's `check`) both say it in these words.
+ */
+export const USERNAME_COLON =
+  "must not contain ':' (basic auth splits user name and password at the first colon, so the receiver would reject every delivery and Azure DevOps would disable the hook)";

@@ -1,5 +1,26 @@
-import { AdoClient, isGone } from "./client";
-import { type ClientFactory, type FieldDiff, GUID, checkedId, createWithLookup, deleteUnlessGone, environmentClient, fieldDiff, hashPassword, newSalt, organizationForDiff, requireNoProblems, resolveOrganization, same, sortedRecord, text, updateUnlessGone } from "./common";
+import { AdoClient } from "./client";
+import {
+  type ClientFactory,
+  type FieldDiff,
+  GUID,
+  checkedId,
+  createWithLookup,
+  deleteUnlessGone,
+  environmentClient,
+  expectField,
+  fieldDiff,
+  hashPassword,
+  newSalt,
+  organizationForDiff,
+  readConfirmingGone,
+  requireNoProblems,
+  resolveOrganization,
+  same,
+  sortedRecord,
+  text,
+  updateUnlessGone,
+} from "./common";
+import { AdoRequestError } from "./errors";
 import {
   EVENT_TYPES,
   MESSAGE_FORMAT_VALUES,
@@ -7,6 +28,7 @@ import {
   RESOURCE_DETAILS_VALUES,
   ResourceDetailsToSend,
   SERVICE_HOOK_EVENTS,
+  USERNAME_COLON,
   filtersFor,
   isEventType,
 } from "./events";
@@ -202,6 +224,8 @@ export function validateInputs(inputs: SubscriptionInputs, env: NodeJS.ProcessEn
   const username = text(inputs.basicAuthUsername);
   if (username !== "" && !NO_WHITESPACE.test(username)) {
     problems.push("basicAuthUsername: must be 1-256 characters without whitespace");
+  } else if (username.includes(":")) {
+    problems.push(`basicAuthUsername: ${USERNAME_COLON}`);
   }
   const password = text(inputs.basicAuthPassword);
   if (password !== "" && !NO_WHITESPACE.test(password)) {
@@ -341,8 +365,10 @@ function matches(resource: SubscriptionResource, desired: SubscriptionFields): b
  * (one call, never an organization-wide list).
  */
 export async function findMatchingSubscriptions(client: AdoClient, desired: SubscriptionFields): Promise<SubscriptionResource[]> {
-  const response = await client.request<{ results?: SubscriptionResource[] }>("POST", "_apis/hooks/subscriptionsquery", {
+  const response = await client.request<{ results: SubscriptionResource[] }>("POST", "_apis/hooks/subscriptionsquery", {
     readOnly: true,
+    // An answer without a results list is not "nothing found": create would then POST a duplicate.
+    expect: expectField("results", "results list", Array.isArray),
     body: {
       publisherId: PUBLISHER_ID,
       eventType: desired.eventType,
@@ -353,10 +379,13 @@ export async function findMatchingSubscriptions(client: AdoClient, desired: Subs
     },
   });
   // The service's filtering is a hint; decide here which results really match.
-  return (response.body?.results ?? [])
+  return response.body.results
     .filter((resource) => matches(resource, desired))
     .sort((a, b) => (text(a.createdDate) < text(b.createdDate) ? -1 : text(a.createdDate) > text(b.createdDate) ? 1 : 0));
 }
+
+/** The shape check of every answer that returns one subscription. */
+const EXPECT_SUBSCRIPTION = expectField("id", "subscription id", (id) => typeof id === "string" && GUID.test(id));
 
 function subscriptionPath(id: string): string {
   return `_apis/hooks/subscriptions/${encodeURIComponent(checkedId("service hook subscription", id, GUID, "a GUID"))}`;
@@ -371,7 +400,8 @@ function adoptsExisting(env: NodeJS.ProcessEnv): boolean {
  *
  * Trade-off: looking for an identical subscription before every create would
  * cost a second call per resource. Instead the POST goes out directly, and
- * only when its outcome is unknown (timeout, reset, 5xx) does create wait a
+ * only when its outcome is unknown (timeout, reset, 5xx, a 2xx answer that
+ * cannot be read) does create wait a
  * backoff, look with the filtered query, adopt what it finds (PUT to the
  * desired state, password included), and POST again only when nothing is
  * there. A POST the service says it did not process (429, 503 with
@@ -393,8 +423,15 @@ export async function createSubscription(
   const client = clientFor(desired.organizationUrl);
 
   const adopt = async (existing: SubscriptionResource): Promise<{ id: string; outs: SubscriptionState }> => {
-    const outs = await replaceSubscription(client, existing.id, desired, password);
-    return { id: existing.id, outs };
+    try {
+      return { id: existing.id, outs: await replaceSubscription(client, existing.id, desired, password) };
+    } catch (error) {
+      // The subscription exists but will not be in state: a plain rerun would POST a second one.
+      const next = `subscription ${existing.id} exists but is not in the stack's state: run \`pulumi up\` again with AZDO_ADOPT_EXISTING=true so it is adopted, not duplicated`;
+      if (error instanceof AdoRequestError) throw new AdoRequestError({ ...error, hint: `${error.hint}; ${next}` });
+      if (error instanceof Error) throw new Error(`${error.message}; ${next}`);
+      throw error;
+    }
   };
 
   if (adoptsExisting(env)) {
@@ -406,6 +443,9 @@ export async function createSubscription(
     post: async () => {
       const response = await client.request<SubscriptionResource>("POST", "_apis/hooks/subscriptions", {
         body: subscriptionBody(desired, password),
+        // An answer without the id may hide an applied POST: the client reports it as an unknown outcome, so it is looked for.
+        expect: EXPECT_SUBSCRIPTION,
+        secrets: [password],
       });
       return { id: response.body.id, outs: stateFromResource(response.body, desired.organizationUrl, passwordState(password)) };
     },
@@ -420,6 +460,8 @@ export async function createSubscription(
 async function replaceSubscription(client: AdoClient, id: string, desired: SubscriptionFields, password: string): Promise<SubscriptionState> {
   const response = await client.request<SubscriptionResource>("PUT", subscriptionPath(id), {
     body: subscriptionBody(desired, password, "enabled"),
+    expect: EXPECT_SUBSCRIPTION,
+    secrets: [password],
   });
   const outs = stateFromResource(response.body, desired.organizationUrl, passwordState(password));
   if (outs.status !== "enabled") {
@@ -427,10 +469,38 @@ async function replaceSubscription(client: AdoClient, id: string, desired: Subsc
       `service hook subscription ${id} stayed ${outs.status} after it was re-enabled: replace it (\`pulumi up --replace <urn>\`) so a new one is created under the current identity`,
     );
   }
+  const kept = keptOtherwise(outs, desired, password !== "");
+  if (kept.length > 0) {
+    throw new Error(
+      `service hook subscription ${id} was written, but Azure DevOps kept ${kept.join(", ")}: it changes or drops these values, so every \`pulumi up\` would show the same difference; use values the service keeps as sent`,
+    );
+  }
   return outs;
 }
 
-/** Reads live state; an empty id means the subscription was deleted out of band. */
+/**
+ * The fields `diff` compares where the answer to a PUT differs from what was
+ * sent, each with the value the service kept: url "https://...".
+ * Header values and the password are never shown: either can be a credential.
+ */
+function keptOtherwise(live: SubscriptionState, desired: SubscriptionFields, passwordSent: boolean): string[] {
+  const kept: string[] = [];
+  for (const key of ["eventType", "projectId", "url", "basicAuthUsername", "resourceDetailsToSend", "messagesToSend", "detailedMessagesToSend"] as const) {
+    if (live[key] !== desired[key]) kept.push(`${key} ${JSON.stringify(live[key])}`);
+  }
+  if (!same(live.filters, desired.filters)) kept.push(`filters ${JSON.stringify(live.filters)}`);
+  if (!same(live.httpHeaders, desired.httpHeaders)) {
+    const names = Object.keys(live.httpHeaders);
+    kept.push(names.length === 0 ? "no httpHeaders" : `httpHeaders named ${names.join(", ")} (values not shown)`);
+  }
+  if (live.passwordSet !== passwordSent) kept.push(live.passwordSet ? "a basicAuthPassword" : "no basicAuthPassword");
+  return kept;
+}
+
+/**
+ * Reads live state; an empty id means the subscription was deleted out of
+ * band, as two reads a short pause apart said (see readConfirmingGone).
+ */
 export async function readSubscription(
   id: string,
   props: Partial<SubscriptionState> | undefined,
@@ -439,13 +509,8 @@ export async function readSubscription(
 ): Promise<{ id: string; props?: SubscriptionState }> {
   const organizationUrl = resolveOrganization(props?.organizationUrl, env);
   const client = clientFor(organizationUrl);
-  let resource: SubscriptionResource;
-  try {
-    resource = (await client.request<SubscriptionResource>("GET", subscriptionPath(id))).body;
-  } catch (error) {
-    if (isGone(error)) return { id: "" };
-    throw error;
-  }
+  const resource = await readConfirmingGone(client, async () => (await client.request<SubscriptionResource>("GET", subscriptionPath(id), { expect: EXPECT_SUBSCRIPTION })).body);
+  if (resource === undefined) return { id: "" };
   const outs = stateFromResource(resource, organizationUrl, { passwordHash: props?.passwordHash ?? "", passwordSalt: props?.passwordSalt ?? "" });
   return { id: resource.id, props: outs };
 }

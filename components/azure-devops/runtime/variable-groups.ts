@@ -1,5 +1,25 @@
-import { AdoClient, isGone } from "./client";
-import { type ClientFactory, type FieldDiff, GUID, INTEGER_ID, checkedId, createWithLookup, deleteUnlessGone, environmentClient, fieldDiff, hashPassword, newSalt, organizationForDiff, requireNoProblems, resolveOrganization, sortedRecord, text, updateUnlessGone } from "./common";
+import { AdoClient } from "./client";
+import {
+  type ClientFactory,
+  type FieldDiff,
+  GUID,
+  INTEGER_ID,
+  checkedId,
+  createWithLookup,
+  deleteUnlessGone,
+  environmentClient,
+  expectField,
+  fieldDiff,
+  hashPassword,
+  newSalt,
+  organizationForDiff,
+  readConfirmingGone,
+  requireNoProblems,
+  resolveOrganization,
+  sortedRecord,
+  text,
+  updateUnlessGone,
+} from "./common";
 
 /** The only variable group type this project writes (no Key Vault link). */
 export const VARIABLE_GROUP_TYPE = "Vsts";
@@ -258,12 +278,26 @@ export function diffVariableGroup(olds: Partial<VariableGroupState>, news: Varia
  */
 export async function findVariableGroup(client: AdoClient, projectId: string, name: string): Promise<VariableGroupResource | undefined> {
   const project = checkedId("project", projectId, GUID, "a GUID");
-  const response = await client.request<{ value?: VariableGroupResource[] }>("GET", `${project}/_apis/distributedtask/variablegroups`, {
+  const response = await client.request<{ value: VariableGroupResource[] }>("GET", `${project}/_apis/distributedtask/variablegroups`, {
     query: { groupName: name },
+    // An answer without a list is not "no such group": create would then POST again.
+    expect: expectField("value", "list of groups", Array.isArray),
   });
-  return (response.body?.value ?? [])
+  return response.body.value
     .filter((g) => text(g.name).toLowerCase() === name.toLowerCase() && ownReference(g, projectId.toLowerCase()) !== undefined)
     .sort((a, b) => a.id - b.id)[0];
+}
+
+const isGroupId = (id: unknown): boolean => typeof id === "number" && Number.isInteger(id) && id > 0;
+
+/** The shape check of every answer that returns one group. */
+const EXPECT_GROUP = expectField("id", "variable group id", isGroupId);
+
+/** The secret values a request carries, which no error may show. */
+function secretValues(inputs: VariableGroupInputs): string[] {
+  return Object.values(inputs.variables ?? {})
+    .filter((v) => v?.isSecret === true)
+    .map((v) => text(v.value));
 }
 
 function groupPath(id: string | number): string {
@@ -282,17 +316,49 @@ async function replaceGroup(
   desired: VariableGroupFields,
   sharedWith: readonly SharedProjectReference[],
 ): Promise<VariableGroupState> {
-  const response = await client.request<VariableGroupResource>("PUT", groupPath(id), { body: variableGroupBody(inputs, desired, sharedWith) });
-  return stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs));
+  const response = await client.request<VariableGroupResource>("PUT", groupPath(id), {
+    body: variableGroupBody(inputs, desired, sharedWith),
+    expect: EXPECT_GROUP,
+    secrets: secretValues(inputs),
+  });
+  const outs = stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs));
+  const kept = keptOtherwise(outs, desired);
+  if (kept.length > 0) {
+    throw new Error(
+      `variable group ${id} was written, but Azure DevOps kept ${kept.join(", ")}: it changes or drops these values, so every \`pulumi up\` would show the same difference; use values the service keeps as sent`,
+    );
+  }
+  return outs;
+}
+
+/**
+ * The fields `diff` compares where the answer to a PUT differs from what was
+ * sent, each with what the service kept; a secret's value is never shown
+ * (the service never returns it either).
+ */
+function keptOtherwise(live: VariableGroupFields, desired: VariableGroupFields): string[] {
+  const kept: string[] = [];
+  if (live.name !== desired.name) kept.push(`name ${JSON.stringify(live.name)}`);
+  if (live.description !== desired.description) kept.push(`description ${JSON.stringify(live.description)}`);
+  const names = [...new Set([...Object.keys(desired.variables), ...Object.keys(live.variables)])].sort();
+  for (const name of names) {
+    const want = desired.variables[name];
+    const have = live.variables[name];
+    if (have === undefined) kept.push(`no variables.${name}`);
+    else if (want === undefined) kept.push(`variables.${name}, which was not sent`);
+    else if (want.isSecret !== have.isSecret) kept.push(`variables.${name} as ${have.isSecret ? "a secret" : "a plain variable"}`);
+    else if (!have.isSecret && have.value !== want.value) kept.push(`variables.${name} ${JSON.stringify(have.value ?? "")}`);
+  }
+  return kept;
 }
 
 /**
  * Creates the group, in one call when nothing goes wrong.
  *
  * The POST goes out directly. When its outcome is unknown (timeout, reset,
- * 5xx) create waits a backoff, looks for a group with this name in the
- * project, adopts it (PUT to the desired state, secrets included) and POSTs
- * again only when there is none. When the service refuses the POST because
+ * 5xx, a 2xx answer that cannot be read) create waits a backoff, looks for
+ * a group with this name in the project, adopts it (PUT to the desired
+ * state, secrets included) and POSTs again only when there is none. When the service refuses the POST because
  * the name is taken (400/409), the group is adopted the same way rather than
  * failing: names are unique per project, so it is the one this resource is
  * meant to be. A POST the service says it did not process (429, 503 with
@@ -313,7 +379,12 @@ export async function createVariableGroup(
 
   return createWithLookup(client, {
     post: async () => {
-      const response = await client.request<VariableGroupResource>("POST", "_apis/distributedtask/variablegroups", { body: variableGroupBody(inputs, desired) });
+      const response = await client.request<VariableGroupResource>("POST", "_apis/distributedtask/variablegroups", {
+        body: variableGroupBody(inputs, desired),
+        // An answer without the id may hide an applied POST: the client reports it as an unknown outcome, so it is looked for.
+        expect: EXPECT_GROUP,
+        secrets: secretValues(inputs),
+      });
       return { id: String(response.body.id), outs: stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs)) };
     },
     find: () => findVariableGroup(client, desired.projectId, desired.name),
@@ -328,7 +399,8 @@ export async function createVariableGroup(
 
 /**
  * Reads live state; an empty id means the group was deleted out of band (or
- * no longer belongs to the project). When the service's modifiedOn moved
+ * no longer belongs to the project), as two reads a short pause apart said
+ * (see readConfirmingGone). When the service's modifiedOn moved
  * since this state was written, someone edited the group by hand and may have
  * replaced a secret the service never shows: the secret hashes are dropped so
  * the next update sends every secret again.
@@ -345,15 +417,17 @@ export async function readVariableGroup(
     throw new Error(`variable group ${id}: its state has no projectId, so it cannot be read; run \`pulumi state delete <urn>\` and \`pulumi up\`, which adopts the group by name`);
   }
   const client = clientFor(organizationUrl);
-  let resource: VariableGroupResource | undefined;
-  try {
-    resource = (await client.request<VariableGroupResource | undefined>("GET", `${projectId}/${groupPath(id)}`)).body;
-  } catch (error) {
-    if (isGone(error)) return { id: "" };
-    throw error;
-  }
-  // The service may answer an unknown id with an empty body instead of a 404.
-  if (!resource || typeof resource.id !== "number" || ownReference(resource, projectId) === undefined) return { id: "" };
+  // The service may answer an unknown id with an empty body (or null) instead
+  // of a 404; a group no longer in the project is gone from it too.
+  const resource = await readConfirmingGone(client, async () => {
+    const body = (
+      await client.request<VariableGroupResource | null | undefined>("GET", `${projectId}/${groupPath(id)}`, {
+        expect: (b) => (b === undefined || b === null ? undefined : EXPECT_GROUP(b)),
+      })
+    ).body;
+    return body && ownReference(body, projectId) !== undefined ? body : undefined;
+  });
+  if (resource === undefined) return { id: "" };
   const untouched = props?.modifiedOn !== undefined && props.modifiedOn !== "" && text(resource.modifiedOn) === props.modifiedOn;
   const hashes = untouched ? { secretHashes: props?.secretHashes ?? {}, secretSalt: props?.secretSalt ?? "" } : { secretHashes: {}, secretSalt: "" };
   return { id: String(resource.id), props: stateFromResource(resource, organizationUrl, projectId, hashes) };
