@@ -107,9 +107,14 @@ const resources: Record<ResourceToken, ResourceSpec> = {
       organizationUrl,
       projectId,
       projectName: { type: "string", description: "That project's name, written into the group's project reference." },
-      name: { type: "string", description: "Group name, unique in the project; an existing group of that name is adopted." },
+      name: { type: "string", description: "Group name, unique in the project; an existing group of that name is adopted only when it carries this stack's marker (see owner)." },
       description: { type: "string", description: "Defaults to an empty string." },
       variables: { type: "object", additionalProperties: variable, description: "Variables by name; the whole map is secret.", secret: true },
+      owner: {
+        type: "string",
+        description:
+          "The stack that manages the group (`<project>/<stack>`), written as a marker line at the end of its description. Create adopts an existing group of the same name only when it carries this stack's marker, and fails otherwise. Defaults to none: no marker, and any group of the name is adopted. Not compared by diff.",
+      },
     },
     requiredInputs: ["projectId", "projectName", "name", "variables"],
     properties: {
@@ -123,6 +128,10 @@ const resources: Record<ResourceToken, ResourceSpec> = {
       secretSalt: { type: "string", description: "Salt of secretHashes, hex.", secret: true },
       sharedWith: { type: "array", items: { type: "object", $ref: "#/types/azure-devops-integrations:index:SharedProjectReference" }, description: "Other projects the group is shared with; updates keep them." },
       modifiedOn: { type: "string", description: "The service's modification time of the group this state describes." },
+      createdByStack: {
+        type: "boolean",
+        description: "Whether this stack created the group; false for one it adopted, which delete leaves in place. Absent in state written before it existed, which counts as true.",
+      },
     },
     required: ["organizationUrl", "projectId", "projectName", "name", "description", "variables", "secretHashes", "secretSalt", "sharedWith", "modifiedOn"],
   },
@@ -143,6 +152,11 @@ const resources: Record<ResourceToken, ResourceSpec> = {
       descriptor: { type: "string", description: "Graph descriptor (aadsp.…) of the principal." },
       displayName: { type: "string", description: "The principal's display name in Azure DevOps." },
       licenseStatus: { type: "string", description: "License status the service reports (active, pending, …)." },
+      createdByStack: {
+        type: "boolean",
+        description:
+          "Whether this stack added the principal; false when the Add answer showed it was in the organization already (another access level or projects), and delete then leaves it. Absent in state written before it existed, which counts as true.",
+      },
     },
     required: ["organizationUrl", "servicePrincipalObjectId", "accountLicenseType", "projects", "descriptor", "displayName", "licenseStatus"],
   },

@@ -41,6 +41,8 @@ export class ServicePrincipalEntitlement extends pulumi.CustomResource {
   declare readonly displayName: pulumi.Output<string>;
   /** License status the service reports (`active`, `pending`, …). */
   declare readonly licenseStatus: pulumi.Output<string>;
+  /** Whether this stack added the principal; false when it was in the organization already, which destroy leaves in place. */
+  declare readonly createdByStack: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: ServicePrincipalEntitlementArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -55,6 +57,7 @@ export class ServicePrincipalEntitlement extends pulumi.CustomResource {
         descriptor: undefined,
         displayName: undefined,
         licenseStatus: undefined,
+        createdByStack: undefined,
       },
       opts,
     );

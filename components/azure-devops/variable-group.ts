@@ -18,7 +18,7 @@ export interface VariableGroupArgs {
   readonly projectId: pulumi.Input<string>;
   /** That project's name, written into the project reference. */
   readonly projectName: pulumi.Input<string>;
-  /** Group name, unique in the project; an existing group of that name is adopted. */
+  /** Group name, unique in the project; an existing group of that name is adopted only when it carries this stack's marker (see `owner`). */
   readonly name: pulumi.Input<string>;
   /** Defaults to "". */
   readonly description?: pulumi.Input<string>;
@@ -27,6 +27,12 @@ export interface VariableGroupArgs {
    * is secret; the class wraps it too when it sees a secret, as a safety net.
    */
   readonly variables: pulumi.Input<Record<string, pulumi.Input<VariableGroupVariable>>>;
+  /**
+   * The stack that manages the group, written as a marker line at the end of
+   * its description; create fails on a group of the same name without it.
+   * Defaults to `<pulumi project>/<pulumi stack>`.
+   */
+  readonly owner?: pulumi.Input<string>;
 }
 
 /**
@@ -58,6 +64,8 @@ export class VariableGroup extends pulumi.CustomResource {
   declare readonly sharedWith: pulumi.Output<SharedProjectReference[]>;
   /** The service's last modification time of the group this state describes. */
   declare readonly modifiedOn: pulumi.Output<string>;
+  /** Whether this stack created the group; false for one it adopted, which destroy leaves in place. */
+  declare readonly createdByStack: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: VariableGroupArgs, opts?: pulumi.CustomResourceOptions) {
     // A secret value must never sit in state in plain text, even if a caller forgot the wrap.
@@ -74,10 +82,12 @@ export class VariableGroup extends pulumi.CustomResource {
         name: args.name,
         description: args.description,
         variables,
+        owner: args.owner ?? `${pulumi.getProject()}/${pulumi.getStack()}`,
         secretHashes: undefined,
         secretSalt: undefined,
         sharedWith: undefined,
         modifiedOn: undefined,
+        createdByStack: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretHashes", "secretSalt"] }),
     );

@@ -34,11 +34,16 @@ export class VariableGroupStore extends pulumi.ComponentResource {
     super("ado-integrations:config-store:VariableGroupStore", name, {}, opts);
     const keys: StoredKey[] = [];
     const variables: Record<string, pulumi.Output<VariableGroupVariable>> = {};
+    // The config parse reports this for stack config; this names it for any other caller.
+    // Azure Pipelines reads variable names without regard to case, so the comparison ignores it too.
+    const labels = new Map<string, string>();
     for (const e of args.entries) {
       const variable = variableName(e.integration, e.label);
-      if (variables[variable]) {
-        throw new Error(`VariableGroupStore ${name}: "${e.integration}" fields "${e.label}" and another both map to variable ${variable}; rename one in fields`);
+      const seen = labels.get(variable.toLowerCase());
+      if (seen !== undefined) {
+        throw new Error(`VariableGroupStore ${name}: entries: "${e.integration}" labels "${seen}" and "${e.label}" both map to variable ${variable}; rename one in fields`);
       }
+      labels.set(variable.toLowerCase(), e.label);
       variables[variable] = e.value.apply((value) => ({ value, isSecret: e.secret }));
       keys.push({ integration: e.integration, label: e.label, secret: e.secret, store: "variableGroup", key: variable });
     }

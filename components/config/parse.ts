@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { type AllowedHost, hostMatchesPattern, webhookHostProblem } from "../azure-devops/runtime/hosts";
 import { normalizeOrganizationUrl, organizationName } from "../azure-devops/runtime/org-url";
+import { variableName } from "../config-store";
 import { checkPat } from "../credentials/pat-checks";
 import { PAT_SCOPES } from "../entra/scopes";
 import { PRESETS } from "../presets";
@@ -103,6 +104,7 @@ export function parseStackConfig(source: ConfigSource, opts: ParseOptions): Stac
       else seenNames.set(name, i);
     }
     crossCheckIntegration(item, i, source, keys, referenced, problems, warnings, opts.now, allowedHosts);
+    if (isRecord(values.configStore) && values.configStore.kind === "variableGroup") variableCollisions(item, i, problems);
   });
 
   for (const key of keys) {
@@ -359,6 +361,23 @@ function crossCheckIntegration(
         else warnings.push(`${label}: pat.${f.key}: ${f.message}`);
       }
     }
+  }
+}
+
+/**
+ * Labels of one integration's `fields` that a variable group would write to
+ * the same variable: the store turns each run of other characters into `_`,
+ * and Azure Pipelines reads variable names without regard to case. Names of
+ * integrations hold no `.`, so labels of different integrations never meet.
+ */
+function variableCollisions(item: Record<string, unknown>, i: number, problems: Problem[]): void {
+  if (typeof item.name !== "string" || !isRecord(item.fields)) return;
+  const first = new Map<string, string>();
+  for (const label of Object.keys(item.fields)) {
+    const variable = variableName(item.name, label);
+    const seen = first.get(variable.toLowerCase());
+    if (seen === undefined) first.set(variable.toLowerCase(), label);
+    else problems.push({ path: ["integrations", i, "fields", label], message: `is written to variable ${variable} in the variable group, as "${seen}" is: rename one of them` });
   }
 }
 

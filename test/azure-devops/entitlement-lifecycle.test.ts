@@ -56,6 +56,7 @@ describe("lifecycle", () => {
       descriptor: expect.stringMatching(/^aadsp\./),
       displayName: SP_OBJECT_ID,
       licenseStatus: "active",
+      createdByStack: true,
     });
     expect(await provider.diff!(created.id, created.outs!, inputs)).toEqual({ changes: false, replaces: [] });
 

@@ -32,7 +32,9 @@ describe("VariableGroup", () => {
     });
     const resource = await registration(group, "store");
     expect(resource.type).toBe(TYPE);
-    expect(Object.keys(resource.inputs).sort()).toEqual(["name", "projectId", "projectName", "variables"]);
+    expect(Object.keys(resource.inputs).sort()).toEqual(["name", "owner", "projectId", "projectName", "variables"]);
+    // The stack's marker defaults to <project>/<stack>, so two stacks with one group name tell their groups apart.
+    expect(resource.inputs.owner).toBe(`${pulumi.getProject()}/${pulumi.getStack()}`);
     const outsideEnvelopes = JSON.stringify(resource.inputs, (_k, v) => (v && typeof v === "object" && v[SECRET_SIG] ? "[wrapped]" : v));
     expect(outsideEnvelopes).not.toContain(PAT);
     expect(outsideEnvelopes).not.toContain(SECRET);

@@ -225,6 +225,18 @@ export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
     withIntegration({ serviceHooks: { ...spacelift.serviceHooks, repository: "5febef5a-833d-4e14-b9c0-14cb638f91e6" } }),
     ["integrations[0].serviceHooks.repository: is a repository ID, which belongs to one project: list exactly one project name (no globs)"],
   ],
+  [
+    "field labels that meet in one variable group variable",
+    {
+      organization: "contoso",
+      integrations: [spacelift, { ...gitpod, fields: { "Client ID": "clientId", "Client-ID": "clientSecret", "client id": "tenantId", "Client IDs": "clientId" } }],
+      configStore: { kind: "variableGroup", project: "infra" },
+    },
+    [
+      'integrations[1].fields.Client-ID: is written to variable gitpod.Client_ID in the variable group, as "Client ID" is: rename one of them',
+      'integrations[1].fields.client id: is written to variable gitpod.client_id in the variable group, as "Client ID" is: rename one of them',
+    ],
+  ],
   ["unknown config store kind", { organization: "contoso", integrations: [gitpod], configStore: { kind: "keyVault" } }, ['configStore.kind: unknown kind "keyVault": must be stackOutputs or variableGroup'], []],
   ["variable group without a project", { organization: "contoso", integrations: [gitpod], configStore: { kind: "variableGroup" } }, ["configStore.project: is required"], []],
   ["secret structured config", { organization: "contoso", integrations: [gitpod] }, ["integrations: must not be a secret: keep secret values in their own keys and reference them by name", "integrations: is required: list at least one integration (see README, Config reference)"], ["integrations"]],

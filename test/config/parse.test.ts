@@ -70,6 +70,12 @@ describe("a valid config", () => {
     expect(model.configStore).toMatchObject({ kind: "variableGroup", project: "platform", name: "ado-integrations-prod" });
   });
 
+  it("takes labels that differ only in punctuation or case when the store is stack outputs, where they stay apart", () => {
+    const fields = { "Client ID": "clientId", "Client-ID": "clientSecret", "client id": "tenantId" };
+    const model = parseStackConfig(configSource({ organization: "contoso", integrations: [{ ...gitpod, fields }] }), { now: NOW });
+    expect(model.integrations[0]!.fields.map((f) => f.label)).toEqual(["Client ID", "Client-ID", "client id"]);
+  });
+
   it("warns, without failing, when a PAT expires within the window", () => {
     const model = parseStackConfig(configSource({ ...secrets, ...withIntegration({ pat: { ...spacelift.pat, expiresOn: "2026-12-10" } }) }, secretKeys), { now: NOW });
     expect(model.warnings).toEqual(["spacelift: pat.expiresOn: the PAT expires on 2026-12-10, in 18 days (warning window 30 days): rotate it"]);

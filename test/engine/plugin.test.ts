@@ -73,7 +73,16 @@ describe.skipIf(!bin)(`engine: the provider plugin${bin ? "" : ` (skipped: ${rea
       expect(script).toContain(`moved ${dynamic.filter((r) => r.type === DYNAMIC_TOKENS[TOKENS.serviceHookSubscription]).length} ${TOKENS.serviceHookSubscription}`);
       await project.ok(["stack", "import", "--stack", "dev", "--file", migrated]);
 
+      // Nothing but the migration may differ for the plugin's resources. The program's own
+      // components may have gained declared inputs since that commit (state-only updates).
       const mark = server.calls.length;
+      const preview = JSON.parse((await project.ok(["preview", "--stack", "dev", "--non-interactive", "--json"])).stdout) as { steps: { op: string; urn: string }[] };
+      const changed = preview.steps
+        .filter((step) => step.op !== "same")
+        .map((step) => `${step.op} ${step.urn.split("::")[2]!.split("$").pop()}`)
+        .filter((change) => !/^update ado-integrations:/.test(change));
+      expect(changed).toEqual([]);
+      await project.ok(["up", "--stack", "dev", "--yes", "--non-interactive", "--skip-preview"]);
       await project.ok([...quietPreview, "--diff"]);
       await project.ok(quietRefreshingPreview);
       expect(writesSince(server.calls, mark).map((c) => `${c.method} ${c.path}`)).toEqual([]);
@@ -85,10 +94,7 @@ describe.skipIf(!bin)(`engine: the provider plugin${bin ? "" : ` (skipped: ${rea
       expect(moved.map((r) => r.id).sort()).toEqual(dynamic.map((r) => r.id).sort());
       expect([...server.state.subscriptions.keys()].sort()).toEqual(hooksBefore);
 
-      // The moved stack runs as any other: an empty update, then a destroy that empties the server.
-      const up = await project.ok(["up", "--stack", "dev", "--yes", "--non-interactive", "--skip-preview"]);
-      expect(up.output).toMatch(/\d+ unchanged/);
-      expect(writesSince(server.calls, mark).map((c) => `${c.method} ${c.path}`)).toEqual([]);
+      // The moved stack runs as any other: a destroy that empties the server.
       await project.ok(["destroy", "--stack", "dev", "--yes", "--non-interactive", "--skip-preview"]);
       expect(server.state.subscriptions.size).toBe(0);
       expect(server.state.variableGroups.size).toBe(0);

@@ -103,6 +103,17 @@ export interface EntitlementState extends EntitlementFields {
   readonly displayName: string;
   /** The license status the service reports (`active`, `pending`, …). */
   readonly licenseStatus: string;
+  /**
+   * Whether this stack added the principal to the organization (false: it was
+   * there already, and delete leaves it). State written before this field
+   * existed lacks it and counts as true, so destroy removes what it removed before.
+   */
+  readonly createdByStack?: boolean;
+}
+
+/** The createdByStack of earlier state, to carry into new state; nothing when the state predates it. */
+function keptOwnership(state: Partial<EntitlementState> | undefined): Pick<EntitlementState, "createdByStack"> {
+  return state?.createdByStack === undefined ? {} : { createdByStack: state.createdByStack };
 }
 
 /** An entitlement as the REST API returns it (the fields used here). */
@@ -359,7 +370,11 @@ function keptOtherwise(answer: EntitlementResource, live: EntitlementState, desi
  * waits a backoff and sends it again. When Add reports VS403283 (Entra ID has
  * not replicated a principal created moments ago), create retries within the
  * same budget. When the answer shows a different access level or projects
- * (the principal was already there), one PATCH brings it to the desired state.
+ * (the principal was already there), one PATCH brings it to the desired state,
+ * and the state records `createdByStack: false` so delete leaves the principal
+ * in the organization. A principal already there with exactly the asked
+ * access level and projects cannot be told apart from a new one by the
+ * answer, and counts as created.
  */
 export async function createEntitlement(
   inputs: EntitlementInputs,
@@ -407,8 +422,10 @@ export async function createEntitlement(
     if (outs.accountLicenseType === "") outs = { ...outs, accountLicenseType: desired.accountLicenseType };
     if (outs.servicePrincipalObjectId === "") outs = { ...outs, servicePrincipalObjectId: desired.servicePrincipalObjectId };
     const operations = entitlementPatch(outs, desired);
+    // A fresh Add applies what was asked: an answer that differs describes a principal someone else added.
+    const createdByStack = operations.length === 0;
     if (operations.length > 0) outs = await patchEntitlement(client, id, operations, desired.organizationUrl, { ...outs, ...desired });
-    return { id, outs };
+    return { id, outs: { ...outs, createdByStack } };
   }
 }
 
@@ -437,7 +454,7 @@ export async function readEntitlement(
     return body && body.accessLevel?.status !== "deleted" ? body : undefined;
   });
   if (resource === undefined) return { id: "" };
-  return { id, props: stateFromResource(resource, organizationUrl) };
+  return { id, props: { ...stateFromResource(resource, organizationUrl), ...keptOwnership(props) } };
 }
 
 /** Brings access level and project groups to the desired state with one PATCH (none when nothing differs). */
@@ -455,17 +472,21 @@ export async function updateEntitlement(
     descriptor: olds.descriptor ?? "",
     displayName: olds.displayName ?? "",
     licenseStatus: olds.licenseStatus ?? "",
+    ...keptOwnership(olds),
   };
   const operations = entitlementPatch(live, desired);
   if (operations.length === 0) return { outs: current };
   return updateUnlessGone(`service principal entitlement ${id}`, "adds the principal again", async () => ({
-    outs: await patchEntitlement(clientFor(desired.organizationUrl), id, operations, desired.organizationUrl, current),
+    outs: { ...(await patchEntitlement(clientFor(desired.organizationUrl), id, operations, desired.organizationUrl, current)), ...keptOwnership(olds) },
   }));
 }
 
 /**
  * Removes the principal from the organization (licenses, extensions and
- * project memberships with it); one already gone counts as removed.
+ * project memberships with it); one already gone counts as removed. A
+ * principal that was in the organization before this stack's create
+ * (`createdByStack: false`) is left there, with whatever access this stack
+ * gave it: only the stack's state forgets it.
  */
 export async function deleteEntitlement(
   id: string,
@@ -473,6 +494,8 @@ export async function deleteEntitlement(
   env: NodeJS.ProcessEnv = process.env,
   clientFor: ClientFactory = environmentClient,
 ): Promise<void> {
+  // State from before createdByStack existed counts as created, as destroy treated it then.
+  if (props?.createdByStack === false) return;
   const client = clientFor(resolveOrganization(props?.organizationUrl, env));
   await deleteUnlessGone(() => client.request("DELETE", entitlementPath(id), requestOptions()));
 }

@@ -47,6 +47,13 @@ export interface VariableGroupInputs {
   readonly description?: string;
   /** Variables by name. */
   readonly variables: Readonly<Record<string, VariableInput>>;
+  /**
+   * The stack that manages the group (`<project>/<stack>`), written as a
+   * marker line into its description: create adopts a group of the same name
+   * only when it carries this marker. Defaults to "", which writes no marker
+   * and adopts any group of the name (the behaviour before markers).
+   */
+  readonly owner?: string;
 }
 
 /** A variable as state keeps it: a secret has no value, a plain one keeps it so drift can be shown. */
@@ -90,6 +97,32 @@ export interface VariableGroupState extends VariableGroupFields {
   readonly sharedWith: SharedProjectReference[];
   /** The service's modifiedOn for the version this state describes. */
   readonly modifiedOn: string;
+  /**
+   * Whether this stack created the group (false: it adopted a group someone
+   * else made, which delete leaves in place). State written before this field
+   * existed lacks it and counts as true, so destroy deletes what it deleted before.
+   */
+  readonly createdByStack?: boolean;
+}
+
+/** The marker line a group's description carries: which stack manages it, and whether that stack created it. */
+export function ownerMarker(owner: string, createdByStack: boolean): string {
+  return `Managed by Pulumi stack "${owner}" (${createdByStack ? "created by it" : "adopted; destroy leaves it"}).`;
+}
+
+const MARKER = /(?:^|\n)Managed by Pulumi stack "([^"\n]*)" \((created by it|adopted; destroy leaves it)\)\.$/;
+
+/** The description without its marker line, and the marker's stack and kind when there is one. */
+export function parseOwnerMarker(description: string): { description: string; owner?: string; createdByStack?: boolean } {
+  const match = MARKER.exec(description);
+  if (!match) return { description };
+  return { description: description.slice(0, match.index), owner: match[1]!, createdByStack: match[2] === "created by it" };
+}
+
+/** The description as sent: the desired one, then the marker line when the group has an owner. */
+function describedWithMarker(description: string, owner: string, createdByStack: boolean): string {
+  if (owner === "") return description;
+  return `${description}${description === "" ? "" : "\n"}${ownerMarker(owner, createdByStack)}`;
 }
 
 /** A variable group as the REST API returns it (the fields used here). */
@@ -153,6 +186,8 @@ export function validateVariableGroupInputs(inputs: VariableGroupInputs): string
   const name = text(inputs.name);
   if (name.trim() === "" || name !== name.trim()) problems.push("name: must be non-empty without leading or trailing spaces");
   if (inputs.description !== undefined && typeof inputs.description !== "string") problems.push("description: must be a string");
+  // The marker quotes the owner on one line: a quote or line break would make it unreadable.
+  if (inputs.owner !== undefined && (typeof inputs.owner !== "string" || /["\r\n]/.test(inputs.owner))) problems.push("owner: must be a string without quotes or line breaks");
   if (typeof inputs.variables !== "object" || inputs.variables === null || Array.isArray(inputs.variables)) {
     problems.push("variables: must be an object of { value, isSecret } by variable name");
     return problems;
@@ -179,18 +214,24 @@ function checkedFields(inputs: VariableGroupInputs, env: NodeJS.ProcessEnv): Var
  * (never from spread inputs). Secret values are always sent: sending null
  * would keep whatever the service holds, which may not be what is desired.
  */
-export function variableGroupBody(inputs: VariableGroupInputs, desired: VariableGroupFields, sharedWith: readonly SharedProjectReference[] = []): Record<string, unknown> {
+export function variableGroupBody(
+  inputs: VariableGroupInputs,
+  desired: VariableGroupFields,
+  sharedWith: readonly SharedProjectReference[] = [],
+  createdByStack = true,
+): Record<string, unknown> {
+  const description = describedWithMarker(desired.description, text(inputs.owner), createdByStack);
   const variables: Record<string, { value: string; isSecret?: boolean }> = {};
   for (const [name, variable] of Object.entries(inputs.variables)) {
     variables[name] = variable.isSecret ? { value: variable.value, isSecret: true } : { value: variable.value };
   }
   return {
     name: desired.name,
-    description: desired.description,
+    description,
     type: VARIABLE_GROUP_TYPE,
     variables,
     variableGroupProjectReferences: [
-      { name: desired.name, description: desired.description, projectReference: { id: desired.projectId, name: desired.projectName } },
+      { name: desired.name, description, projectReference: { id: desired.projectId, name: desired.projectName } },
       ...sharedWith.map((r) => ({ name: r.name, description: r.description, projectReference: { id: r.projectId, name: r.projectName } })),
     ],
   };
@@ -209,6 +250,7 @@ function stateFromResource(
   organizationUrl: string,
   projectId: string,
   hashes: Pick<VariableGroupState, "secretHashes" | "secretSalt">,
+  createdByStack?: boolean,
 ): VariableGroupState {
   const variables: [string, VariableState][] = [];
   const liveHashes: [string, string][] = [];
@@ -226,7 +268,8 @@ function stateFromResource(
     projectId,
     projectName: text(ownReference(resource, projectId)?.projectReference?.name),
     name: text(resource.name),
-    description: text(resource.description),
+    // The marker line is this resource's bookkeeping, not the description the program asked for.
+    description: parseOwnerMarker(text(resource.description)).description,
     variables: sortedRecord(variables),
     secretHashes: sortedRecord(liveHashes),
     secretSalt: liveHashes.length > 0 ? hashes.secretSalt : "",
@@ -234,6 +277,7 @@ function stateFromResource(
       .filter((r) => text(r.projectReference?.id).toLowerCase() !== projectId)
       .map((r) => ({ projectId: text(r.projectReference?.id).toLowerCase(), projectName: text(r.projectReference?.name), name: text(r.name), description: text(r.description) })),
     modifiedOn: text(resource.modifiedOn),
+    ...(createdByStack !== undefined && { createdByStack }),
   };
 }
 
@@ -315,13 +359,14 @@ async function replaceGroup(
   inputs: VariableGroupInputs,
   desired: VariableGroupFields,
   sharedWith: readonly SharedProjectReference[],
+  createdByStack: boolean | undefined,
 ): Promise<VariableGroupState> {
   const response = await client.request<VariableGroupResource>("PUT", groupPath(id), {
-    body: variableGroupBody(inputs, desired, sharedWith),
+    body: variableGroupBody(inputs, desired, sharedWith, createdByStack ?? true),
     expect: EXPECT_GROUP,
     secrets: secretValues(inputs),
   });
-  const outs = stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs));
+  const outs = stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs), createdByStack);
   const kept = keptOtherwise(outs, desired);
   if (kept.length > 0) {
     throw new Error(
@@ -359,10 +404,12 @@ function keptOtherwise(live: VariableGroupFields, desired: VariableGroupFields):
  * 5xx, a 2xx answer that cannot be read) create waits a backoff, looks for
  * a group with this name in the project, adopts it (PUT to the desired
  * state, secrets included) and POSTs again only when there is none. When the service refuses the POST because
- * the name is taken (400/409), the group is adopted the same way rather than
- * failing: names are unique per project, so it is the one this resource is
- * meant to be. A POST the service says it did not process (429, 503 with
- * Retry-After) is retried by the client.
+ * the name is taken (400/409), the group is adopted the same way. With an
+ * `owner`, a group is adopted only when its description carries that stack's
+ * marker (one this stack wrote, or one its owner added by hand to hand it
+ * over); any other group of the name fails the create, naming the group and
+ * whom to ask, and is left untouched. A POST the service says it did not
+ * process (429, 503 with Retry-After) is retried by the client.
  */
 export async function createVariableGroup(
   inputs: VariableGroupInputs,
@@ -372,9 +419,14 @@ export async function createVariableGroup(
   const desired = checkedFields(inputs, env);
   const client = clientFor(desired.organizationUrl);
 
+  const owner = text(inputs.owner);
   const adopt = async (existing: VariableGroupResource): Promise<{ id: string; outs: VariableGroupState }> => {
     const others = stateFromResource(existing, desired.organizationUrl, desired.projectId, { secretHashes: {}, secretSalt: "" }).sharedWith;
-    return { id: String(existing.id), outs: await replaceGroup(client, existing.id, inputs, desired, others) };
+    if (owner === "") return { id: String(existing.id), outs: await replaceGroup(client, existing.id, inputs, desired, others, undefined) };
+    const marker = parseOwnerMarker(text(existing.description));
+    if (marker.owner !== owner) throw new Error(notOursMessage(existing, desired, owner, marker.owner));
+    // Our marker: this stack made the group (a POST whose answer was lost, or state since lost) or took it over by hand.
+    return { id: String(existing.id), outs: await replaceGroup(client, existing.id, inputs, desired, others, marker.createdByStack) };
   };
 
   return createWithLookup(client, {
@@ -385,16 +437,33 @@ export async function createVariableGroup(
         expect: EXPECT_GROUP,
         secrets: secretValues(inputs),
       });
-      return { id: String(response.body.id), outs: stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs)) };
+      return { id: String(response.body.id), outs: stateFromResource(response.body, desired.organizationUrl, desired.projectId, freshHashes(inputs), owner === "" ? undefined : true) };
     },
     find: () => findVariableGroup(client, desired.projectId, desired.name),
     adopt,
-    // The name is taken: names are unique per project, so that group is this resource's.
+    // The name is taken: names are unique per project, so that group is this resource's when it carries this stack's marker.
     refusedAsExisting: (error) => error.status === 400 || error.status === 409,
     lookupFailedHint: (how) =>
-      `looking for a variable group named "${desired.name}" in project ${desired.projectId} ${how} too: run \`pulumi up\` again, and an existing group of that name will be adopted, not duplicated`,
+      `looking for a variable group named "${desired.name}" in project ${desired.projectId} ${how} too: run \`pulumi up\` again, and an existing group of that name${owner === "" ? "" : " carrying this stack's marker"} will be adopted, not duplicated`,
     nothingFound: `no variable group named "${desired.name}"`,
   });
+}
+
+/**
+ * Why create refuses a group of the same name that another stack, or nobody,
+ * marked: names are unique per project, so two stacks would overwrite each
+ * other's variables and one's destroy would delete the other's group.
+ */
+function notOursMessage(existing: VariableGroupResource, desired: VariableGroupFields, owner: string, found: string | undefined): string {
+  const whose =
+    found === undefined
+      ? "it carries no stack marker, so someone made it by hand or another tool did: ask whoever manages it (the Library page shows who created it)"
+      : `its description names Pulumi stack "${found}": ask whoever runs that stack`;
+  return (
+    `variable group "${desired.name}" (id ${existing.id}) already exists in project ${desired.projectId} and is not managed by this stack ("${owner}"); ${whose} ` +
+    `to rename or delete it, or give this integration another group name. To let this stack manage it and leave it in place on destroy, add the line ` +
+    `${JSON.stringify(ownerMarker(owner, false))} at the end of its description and run \`pulumi up\` again`
+  );
 }
 
 /**
@@ -430,7 +499,7 @@ export async function readVariableGroup(
   if (resource === undefined) return { id: "" };
   const untouched = props?.modifiedOn !== undefined && props.modifiedOn !== "" && text(resource.modifiedOn) === props.modifiedOn;
   const hashes = untouched ? { secretHashes: props?.secretHashes ?? {}, secretSalt: props?.secretSalt ?? "" } : { secretHashes: {}, secretSalt: "" };
-  return { id: String(resource.id), props: stateFromResource(resource, organizationUrl, projectId, hashes) };
+  return { id: String(resource.id), props: stateFromResource(resource, organizationUrl, projectId, hashes, props?.createdByStack) };
 }
 
 /** Brings the group to the desired state with one PUT, secrets included, keeping other projects' references. */
@@ -443,13 +512,15 @@ export async function updateVariableGroup(
 ): Promise<{ outs: VariableGroupState }> {
   const desired = checkedFields(news, env);
   return updateUnlessGone(`variable group ${id}`, "recreates it", async () => ({
-    outs: await replaceGroup(clientFor(desired.organizationUrl), id, news, desired, olds.sharedWith ?? []),
+    outs: await replaceGroup(clientFor(desired.organizationUrl), id, news, desired, olds.sharedWith ?? [], olds.createdByStack),
   }));
 }
 
 /**
  * Removes the group from its project; the service deletes it once no
- * project references it. One that is already gone counts as deleted.
+ * project references it. One that is already gone counts as deleted. A
+ * group this stack adopted but did not create (`createdByStack: false`) is
+ * left as it is: only the stack's state forgets it.
  */
 export async function deleteVariableGroup(
   id: string,
@@ -457,6 +528,8 @@ export async function deleteVariableGroup(
   env: NodeJS.ProcessEnv = process.env,
   clientFor: ClientFactory = environmentClient,
 ): Promise<void> {
+  // State from before createdByStack existed counts as created, as destroy treated it then.
+  if (props?.createdByStack === false) return;
   const client = clientFor(resolveOrganization(props?.organizationUrl, env));
   await deleteUnlessGone(() => client.request("DELETE", groupPath(id), { query: { projectIds: text(props?.projectId).toLowerCase() || undefined } }));
 }

@@ -1,0 +1,140 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { EntraApp, type EntraAppArgs } from "../../components/entra/app";
+import { resolveScopeIds, type ResourcePrincipals } from "../../components/entra/resource-principals";
+import { AZURE_DEVOPS_APP_ID, MICROSOFT_GRAPH_APP_ID } from "../../components/entra/scopes";
+import { isSecretOutput, NOW, promiseOf } from "../helpers";
+import { captureChildren } from "./capture";
+
+const APP = "azuread:index/application:Application";
+const SP = "azuread:index/servicePrincipal:ServicePrincipal";
+const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+const TENANT = "00000000-0000-4000-8000-0000000000aa";
+const CALLER = "00000000-0000-4000-8000-0000000000cc";
+
+const registered: pulumi.runtime.MockResourceArgs[] = [];
+beforeAll(() =>
+  pulumi.runtime.setMocks(
+    {
+      // Echo the inputs and add what Entra assigns, so the outputs the component derives can be read.
+      newResource: (args) => {
+        registered.push(args);
+        return { id: `${args.name}_id`, state: { ...args.inputs, clientId: `${args.name}-client-id`, objectId: `${args.name}-object-id`, value: `${args.name}-value` } };
+      },
+      call: (args) => args.inputs,
+    },
+    "ado-integrations",
+    "test",
+    false,
+  ),
+);
+beforeEach(() => {
+  registered.length = 0;
+});
+
+/** Stand-in for the shared lookups: only the outputs EntraApp reads. */
+const principals = {
+  tenantId: pulumi.output(TENANT),
+  callerObjectId: pulumi.output(CALLER),
+  azureDevOpsScopeIds: pulumi.output({ "vso.code": "ado-code-id", "vso.project": "ado-project-id" }),
+  graphScopeIds: pulumi.output({ "User.Read": "graph-user-read-id" }),
+} as unknown as ResourcePrincipals;
+
+const args = (overrides: Partial<EntraAppArgs> = {}): EntraAppArgs => ({ displayName: "Gitpod (contoso, dev)", principals, now: NOW, ...overrides });
+
+async function settled(app: EntraApp): Promise<void> {
+  await promiseOf(app.clientSecret);
+  await promiseOf(app.servicePrincipalObjectId);
+}
+
+const byType = (type: string) => registered.filter((r) => r.type === type);
+
+describe("EntraApp", () => {
+  it("registers an application, its service principal and two secret slots, named from its own name, all parented to it", async () => {
+    const { seen, transformations } = captureChildren();
+    const app = new EntraApp("gitpod", args(), { transformations });
+    await settled(app);
+    expect(seen.map((r) => [r.type, r.name])).toEqual([
+      [APP, "gitpod-app"],
+      [SP, "gitpod-sp"],
+      [PASSWORD, "gitpod-secret-a"],
+      [PASSWORD, "gitpod-secret-b"],
+    ]);
+    expect(seen.every((r) => r.parent === app)).toBe(true);
+    expect(registered.find((r) => r.name === "gitpod")!.type).toBe("ado-integrations:entra:EntraApp");
+    // No input lands in the component's own state.
+    expect(registered.find((r) => r.name === "gitpod")!.inputs).toEqual({});
+  });
+
+  it("applies its defaults: no redirect, no scopes, single tenant, the caller as sole owner, no tags, 180-day rotation", async () => {
+    const app = new EntraApp("bare", args());
+    await settled(app);
+    const [application] = byType(APP);
+    expect(application!.inputs).toEqual({ displayName: "Gitpod (contoso, dev)", signInAudience: "AzureADMyOrg", owners: [CALLER], requiredResourceAccesses: [], preventDuplicateNames: true });
+    expect(byType(SP)[0]!.inputs).toEqual({ clientId: "bare-app-client-id", owners: [CALLER] });
+    expect(byType(PASSWORD).map((p) => p.inputs.rotateWhenChanged.periodDays)).toEqual(["180", "180"]);
+    expect(app.rotation.a.end.getTime() - app.rotation.a.start.getTime()).toBe(180 * 86_400_000);
+  });
+
+  it("passes redirects, resolved scope IDs, sorted owners with the caller, and tags", async () => {
+    const app = new EntraApp(
+      "full",
+      args({
+        redirectUris: ["https://gitpod.example.com/cb"],
+        adoScopes: ["vso.code", "vso.project"],
+        graphScopes: ["User.Read"],
+        idTokens: true,
+        owners: ["ffffffff-0000-4000-8000-000000000001", CALLER],
+        signInAudience: "AzureADMultipleOrgs",
+        tags: ["ado-integrations"],
+        secretRotationDays: 30,
+      }),
+    );
+    await settled(app);
+    expect(byType(APP)[0]!.inputs).toEqual({
+      displayName: "Gitpod (contoso, dev)",
+      signInAudience: "AzureADMultipleOrgs",
+      owners: [CALLER, "ffffffff-0000-4000-8000-000000000001"],
+      web: { redirectUris: ["https://gitpod.example.com/cb"], implicitGrant: { idTokenIssuanceEnabled: true } },
+      requiredResourceAccesses: [
+        { resourceAppId: AZURE_DEVOPS_APP_ID, resourceAccesses: [{ id: "ado-code-id", type: "Scope" }, { id: "ado-project-id", type: "Scope" }] },
+        { resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceAccesses: [{ id: "graph-user-read-id", type: "Scope" }] },
+      ],
+      tags: ["ado-integrations"],
+      preventDuplicateNames: true,
+    });
+    expect(byType(PASSWORD).map((p) => p.inputs.rotateWhenChanged.periodDays)).toEqual(["30", "30"]);
+    expect(await promiseOf(app.tokenUrl)).toBe(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
+    expect(await promiseOf(app.redirectUris)).toEqual(["https://gitpod.example.com/cb"]);
+  });
+
+  it("hands out the current slot's secret, as a Pulumi secret", async () => {
+    const app = new EntraApp("secret", args());
+    expect(await promiseOf(app.clientSecret)).toBe(`secret-secret-${app.rotation.current}-value`);
+    expect(await isSecretOutput(app.clientSecret)).toBe(true);
+  });
+
+  it.each([0, 731, 90.5, -1])("refuses secretRotationDays %s, naming the arg and the range", (days) => {
+    expect(() => new EntraApp("rotation", args({ secretRotationDays: days }))).toThrow(
+      `EntraApp rotation: secretRotationDays must be a whole number from 1 to 730 (got ${days})`,
+    );
+  });
+
+  it("registers nothing below it when it refuses its args", () => {
+    const { seen, transformations } = captureChildren();
+    expect(() => new EntraApp("refused", args({ secretRotationDays: 0 }), { transformations })).toThrow();
+    expect(seen).toEqual([]);
+  });
+});
+
+describe("resolveScopeIds", () => {
+  it("maps scope names to the IDs the principal publishes, in order", () => {
+    expect(resolveScopeIds("Azure DevOps", ["vso.project", "vso.code"], { "vso.code": "1", "vso.project": "2" })).toEqual(["2", "1"]);
+  });
+
+  it("names every scope the principal does not publish", () => {
+    expect(() => resolveScopeIds("Azure DevOps", ["vso.code", "vso.cod", "vso.projekt"], { "vso.code": "1" })).toThrow(
+      "the Azure DevOps service principal in this tenant does not publish the delegated scope(s) vso.cod, vso.projekt",
+    );
+  });
+});
