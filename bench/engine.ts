@@ -11,9 +11,9 @@
 import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { startLoopback, type Loopback } from "../test/loopback/server";
-import { EngineProject, findEngine } from "../test/engine/harness";
+import { EngineProject, checkoutOf, findEngine } from "../test/engine/harness";
 import { projectNames, spaceliftStackDoc } from "./stack-doc";
-import { type HookStateBytes, checkoutOf, hookStateBytes } from "./state";
+import { type HookStateBytes, hookStateBytes } from "./state";
 
 /** One size's numbers. */
 export interface EngineCase {

@@ -4,10 +4,6 @@
  * (`__provider`, the dynamic providers' serialized code) and of the source
  * positions and stack trace the SDK records for every resource.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { DYNAMIC_TOKENS, TOKENS } from "../provider/schema";
 
 /** Mean bytes per hook, as JSON. */
@@ -49,14 +45,4 @@ export function hookStateBytes(exportText: string): HookStateBytes {
     providerCode: mean((r) => code(r.inputs) + code(r.outputs)),
     sourcePositions: mean((r) => bytes(r.sourcePosition) + bytes(r.stackTrace)),
   };
-}
-
-/** The project files of an earlier commit, extracted from git into a temporary folder. */
-export function checkoutOf(repo: string, commit: string): string {
-  if (!existsSync(path.join(repo, ".git"))) throw new Error(`cannot read commit ${commit}: ${repo} has no .git`);
-  const archive = spawnSync("git", ["-C", repo, "archive", "--format=tar", commit], { maxBuffer: 64 * 1024 * 1024 });
-  if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${String(archive.stderr).trim()}`);
-  const dir = mkdtempSync(path.join(tmpdir(), "ado-commit-"));
-  execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout });
-  return dir;
 }

@@ -1,3 +1,5 @@
+import packageJson from "../package.json";
+
 // The package the provider plugin serves: its name, version, resource tokens
 // and schema. The program's resource classes take their tokens from here, so
 // the plugin and the program cannot disagree on them.
@@ -5,8 +7,8 @@
 /** The package name: the plugin is `pulumi-resource-<PACKAGE>`, named in Pulumi.yaml. */
 export const PACKAGE = "azure-devops-integrations";
 
-/** The plugin's version; a test keeps it equal to package.json's. */
-export const VERSION = "0.1.0";
+/** The plugin's version: the project's, from package.json (compiled into provider/dist with it). */
+export const VERSION: string = packageJson.version;
 
 /** Resource type tokens, fixed: renaming one strands every stack that holds it. */
 export const TOKENS = {

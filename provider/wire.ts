@@ -28,12 +28,17 @@ export function revealProps<T>(props: Props | undefined): T {
   return reveal(props ?? {}) as T;
 }
 
+/** Whether a value, or anything inside it, passes `test`. */
+function holds(value: unknown, test: (v: unknown) => boolean): boolean {
+  if (test(value)) return true;
+  if (Array.isArray(value)) return value.some((v) => holds(v, test));
+  if (value !== null && typeof value === "object") return Object.values(value as Props).some((v) => holds(v, test));
+  return false;
+}
+
 /** Whether a value is or holds a secret. */
 export function holdsSecret(value: unknown): boolean {
-  if (isSecretValue(value)) return true;
-  if (Array.isArray(value)) return value.some(holdsSecret);
-  if (value !== null && typeof value === "object") return Object.values(value as Props).some(holdsSecret);
-  return false;
+  return holds(value, isSecretValue);
 }
 
 /** Top-level property names whose value is or holds a secret. */
@@ -45,10 +50,7 @@ export function secretKeys(props: Props | undefined): string[] {
 
 /** Whether a value is or holds a value not known yet (preview). */
 export function holdsUnknown(value: unknown): boolean {
-  if (value === unknownValue) return true;
-  if (Array.isArray(value)) return value.some(holdsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value as Props).some(holdsUnknown);
-  return false;
+  return holds(value, (v) => v === unknownValue);
 }
 
 /** The properties with each named one that is present marked secret. */

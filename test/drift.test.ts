@@ -5,13 +5,13 @@
  * engine does (its launcher, no TypeScript loader) and drives one hook over
  * its gRPC interface.
  */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PACKAGE, TOKENS, VERSION } from "../provider/schema";
+import { TOKENS, VERSION } from "../provider/schema";
 import { FAST_SETTINGS, useLoopbackEnvironment } from "./azure-devops/helpers";
 import { pluginResource } from "./azure-devops/plugin";
+import { startPlugin } from "./engine/harness";
 import { startLoopback, type Loopback } from "./loopback/server";
 
 // The generated gRPC stubs of @pulumi/pulumi have no typings for these paths.
@@ -134,20 +134,16 @@ describe("drift through the provider plugin", () => {
 
 describe("the compiled plugin, started as the engine starts it", () => {
   it("answers GetPluginInfo and GetSchema, and creates, reads, diffs and deletes a hook over gRPC", async () => {
-    const launcher = path.join(root, "provider", `pulumi-resource-${PACKAGE}`);
-    const child = spawn(launcher, [], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH, ...FAST_SETTINGS, AZDO_REQUEST_TIMEOUT_SECONDS: "5", AZDO_PERSONAL_ACCESS_TOKEN: server.pat, AZDO_ALLOWED_HOSTS: new URL(server.url).host },
+    const plugin = await startPlugin(root, {
+      PATH: process.env.PATH,
+      ...FAST_SETTINGS,
+      AZDO_REQUEST_TIMEOUT_SECONDS: "5",
+      AZDO_PERSONAL_ACCESS_TOKEN: server.pat,
+      AZDO_ALLOWED_HOSTS: new URL(server.url).host,
     });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     try {
       // The plugin prints the port it listens on; the engine reads the same line.
-      const port = await new Promise<string>((resolve, reject) => {
-        child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()));
-        child.once("exit", (code) => reject(new Error(`plugin exited with ${code}: ${stderr}`)));
-      });
+      const port = plugin.port;
       expect(port).toMatch(/^\d+$/);
       const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
       const call = <T>(method: string, request: unknown): Promise<T> =>
@@ -193,9 +189,9 @@ describe("the compiled plugin, started as the engine starts it", () => {
       expect(server.state.subscriptions.size).toBe(before);
       client.close();
     } finally {
-      child.kill();
+      await plugin.stop();
     }
-    expect(stderr).toBe("");
+    expect(plugin.stderr()).toBe("");
   });
 });
 

@@ -1,3 +1,5 @@
+import { TOKEN_PREFIX, looksGenerated } from "../azure-devops/runtime/credential-shapes";
+
 /** Helpers that turn validation findings into the one-line messages users see. */
 
 /** A key path as the user wrote it: `integrations[1].serviceHooks.url`. */
@@ -50,8 +52,8 @@ export function didYouMean(input: string, candidates: readonly string[]): string
 /** What a config key name looks like: a letter, then up to 63 letters, digits, `_`, `.` or `-`. */
 export const KEY_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
-/** Prefixes of well-known token formats (GitHub, GitLab, Slack, OpenAI-style, AWS key ids, JWTs). */
-const TOKEN_PREFIXES = /^(gh[pousr]_|github_pat_|glpat-|xox[abpors]-|sk-|AKIA|ASIA|eyJ)/;
+/** A well-known token format's prefix, or a JWT's (`eyJ`). */
+const TOKEN_PREFIXES = new RegExp(`^(?:${TOKEN_PREFIX}|eyJ)`);
 
 /**
  * Whether a value looks like a credential rather than a name: a known token
@@ -64,8 +66,7 @@ export function looksLikeSecret(value: string): boolean {
   if (TOKEN_PREFIXES.test(value)) return true;
   // Not a key name: an Entra client secret (`~`), a password (letters, digits and punctuation), or anything long.
   if (!KEY_NAME.test(value)) return value.includes("~") || value.length >= 32 || (/[0-9]/.test(value) && /[A-Za-z]/.test(value) && /[!@#$%^&*+=/\\]/.test(value));
-  // A generated secret: a run of 16 or more letters and digits with at least four digits.
-  return value.split(/[_.-]/).some((run) => run.length >= 16 && (run.match(/[0-9]/g)?.length ?? 0) >= 4 && /[A-Za-z]/.test(run));
+  return value.split(/[_.-]/).some(looksGenerated);
 }
 
 /** The one line for a secret value pasted where a config key name belongs; it never shows the value. */

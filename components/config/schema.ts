@@ -3,6 +3,7 @@ import { AZURE_DEVOPS_SCOPES, GRAPH_SCOPES, PAT_SCOPES } from "../entra/scopes";
 import { FIELD_SOURCES, PRESET_NAMES } from "../presets/types";
 import { patEnvProblem } from "../credentials/pat-checks";
 import { EVENT_TYPES, MESSAGE_FORMAT_VALUES, RESOURCE_DETAILS_VALUES, USERNAME_COLON } from "../azure-devops/runtime/events";
+import { isLoopbackHttpHost } from "../azure-devops/runtime/hosts";
 import { formatDate, parseDate } from "./dates";
 import { KEY_NAME, PASTED_SECRET, looksLikeSecret } from "./messages";
 
@@ -19,8 +20,6 @@ export const MAX_ROTATION_DAYS = 730;
 /** Default PAT expiry warning window, in days. */
 export const DEFAULT_PAT_WARNING_DAYS = 30;
 
-const isLoopbackHost = (host: string): boolean => host === "localhost" || host === "127.0.0.1" || host === "[::1]";
-
 const url = (what: string, opts: { allowLocalhostHttp: boolean }) =>
   z.string({ error: "must be a URL string" }).superRefine((value, ctx) => {
     let parsed: URL;
@@ -30,7 +29,7 @@ const url = (what: string, opts: { allowLocalhostHttp: boolean }) =>
       ctx.addIssue({ code: "custom", message: `must be a valid URL (${what})` });
       return;
     }
-    const localOk = opts.allowLocalhostHttp && parsed.protocol === "http:" && isLoopbackHost(parsed.hostname);
+    const localOk = opts.allowLocalhostHttp && parsed.protocol === "http:" && isLoopbackHttpHost(parsed.hostname);
     if (parsed.protocol !== "https:" && !localOk) {
       ctx.addIssue({
         code: "custom",

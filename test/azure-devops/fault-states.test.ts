@@ -9,7 +9,7 @@ import { AdoClient, AdoRequestError, type EntitlementInputs, type VariableGroupI
 import { AzureDevOpsIntegrationsProvider } from "../../provider/provider";
 import { TOKENS } from "../../provider/schema";
 import { type Fault, startLoopback } from "../loopback/server";
-import { LOOPBACK_ALLOWED_HOSTS, WEBHOOK_PASSWORD, subscriptionInputs, useLoopback } from "./helpers";
+import { LOOPBACK_ALLOWED_HOSTS, WEBHOOK_PASSWORD, subscriptionInputs, useLoopback, variableGroupInputs } from "./helpers";
 import { servicePrincipalEntitlements, serviceHookSubscriptions, variableGroups } from "./plugin";
 
 const server = useLoopback({ clear: ["subscriptions", "variableGroups", "entitlements"] });
@@ -45,16 +45,11 @@ function onlyOne<K>(map: Map<K, unknown>): K {
 }
 
 function groupInputs(overrides: Partial<VariableGroupInputs> = {}): VariableGroupInputs {
-  const project = server.state.projects[0]!;
-  return {
-    organizationUrl: server.orgUrl,
-    projectId: project.id,
-    projectName: project.name,
+  return variableGroupInputs(server, {
     name: "ado-integrations-fault-states",
-    description: "",
     variables: { "app.Client_Id": { value: "client-1", isSecret: false }, "app.Client_Secret": { value: SECRET, isSecret: true } },
     ...overrides,
-  };
+  });
 }
 
 function spInputs(overrides: Partial<EntitlementInputs> = {}): EntitlementInputs {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { SubscriptionInputs } from "../../components/azure-devops/runtime/subscriptions";
+import type { VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
 import { type Loopback, type LoopbackOptions, startLoopback } from "../loopback/server";
 import { FAST_SETTINGS } from "../loopback/settings";
 
@@ -146,6 +147,16 @@ export function subscriptionInputs(server: Loopback, overrides: Partial<Subscrip
     detailedMessagesToSend: "none",
     ...overrides,
   };
+}
+
+/**
+ * Variable group inputs for the server's first project, in the shape
+ * subscriptionInputs gives hooks; `overrides` set what a test needs (name,
+ * description, variables).
+ */
+export function variableGroupInputs(server: Loopback, overrides: Partial<VariableGroupInputs> = {}): VariableGroupInputs {
+  const project = server.state.projects[0]!;
+  return { organizationUrl: server.orgUrl, projectId: project.id, projectName: project.name, name: "ado-integrations", description: "", variables: {}, ...overrides };
 }
 
 /** Records everything written through console while `fn` runs. */

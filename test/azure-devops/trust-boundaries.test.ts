@@ -13,7 +13,7 @@ import { deleteSubscription, readSubscription, validateInputs } from "../../comp
 import { readVariableGroup, updateVariableGroup, type VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
 import { AzureDevOpsIntegrationsProvider } from "../../provider/provider";
 import { TOKENS } from "../../provider/schema";
-import { subscriptionInputs, useLoopback, visible, WEBHOOK_PASSWORD } from "./helpers";
+import { subscriptionInputs, useLoopback, variableGroupInputs, visible, WEBHOOK_PASSWORD } from "./helpers";
 import { serviceHookSubscriptions, variableGroups } from "./plugin";
 
 const server = useLoopback({ clear: ["subscriptions", "variableGroups"] });
@@ -62,15 +62,10 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 function groupInputs(): VariableGroupInputs {
-  const project = server.state.projects[0]!;
-  return {
-    organizationUrl: server.orgUrl,
-    projectId: project.id,
-    projectName: project.name,
+  return variableGroupInputs(server, {
     name: "ado-integrations-trust",
-    description: "",
     variables: { "tool.Client_Id": { value: "client-1", isSecret: false }, "tool.Client_Secret": { value: GROUP_SECRET, isSecret: true } },
-  };
+  });
 }
 
 describe("a redirect is never followed", () => {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { variableGroupBody, variableGroupFieldsFromInputs, type VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroups as provider } from "./plugin";
-import { useLoopback } from "./helpers";
+import { useLoopback, variableGroupInputs } from "./helpers";
 import { ref, Schema, SwaggerDocument, validate } from "./swagger-validator";
 
 // Microsoft's specs sit beside the repository (../shared) in CI; a fresh
@@ -23,18 +23,13 @@ describe.skipIf(!SPECS)(SPECS ? "variable groups conform to distributedTask/7.1 
   const valid = (value: unknown, schema: Schema): void => {
     expect(validate(value, schema, taskAgent, { strict: true })).toEqual([]);
   };
-  const inputs = (overrides: Partial<VariableGroupInputs> = {}): VariableGroupInputs => {
-    const project = server.state.projects[0]!;
-    return {
-      organizationUrl: server.orgUrl,
-      projectId: project.id,
-      projectName: project.name,
+  const inputs = (overrides: Partial<VariableGroupInputs> = {}): VariableGroupInputs =>
+    variableGroupInputs(server, {
       name: "ado-integrations-bytebase",
       description: "Bytebase integration outputs",
       variables: { "bytebase.Url": { value: "https://bytebase.example.com", isSecret: false }, "bytebase.Token": { value: "secret-token", isSecret: true } },
       ...overrides,
-    };
-  };
+    });
 
   beforeAll(() => {
     taskAgent = readJson("distributedTask/7.1/taskAgent.json");

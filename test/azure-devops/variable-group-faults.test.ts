@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { VariableGroupInputs, VariableGroupState } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroups as provider } from "./plugin";
 import type { Fault } from "../loopback/server";
-import { useLoopback } from "./helpers";
+import { useLoopback, variableGroupInputs } from "./helpers";
 
 const SECRET = "vg-fault-secret-Jd6tR1";
 
@@ -14,15 +14,10 @@ const PUT = "PUT /contoso/_apis/distributedtask/variablegroups/{id}";
 const GROUPS = "_apis/distributedtask/variablegroups";
 
 function groupInputs(): VariableGroupInputs {
-  const project = server.state.projects[0]!;
-  return {
-    organizationUrl: server.orgUrl,
-    projectId: project.id,
-    projectName: project.name,
+  return variableGroupInputs(server, {
     name: "ado-integrations-terrakube",
-    description: "",
     variables: { "terrakube.Client_Id": { value: "client-1", isSecret: false }, "terrakube.Client_Secret": { value: SECRET, isSecret: true } },
-  };
+  });
 }
 
 function callLog(): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffVariableGroup, validateVariableGroupInputs, type VariableGroupInputs, type VariableGroupState } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroups as provider } from "./plugin";
-import { useLoopback } from "./helpers";
+import { useLoopback, variableGroupInputs } from "./helpers";
 
 // Provider methods are called directly against the loopback server: under mocks Pulumi never runs them.
 const SECRET = "vg-secret-value-Kq7wP2";
@@ -11,11 +11,7 @@ const OTHER_PROJECT_ID = "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c";
 const server = useLoopback({ server: { projects: [{ name: "Fabrikam-Fiber-Git" }, { id: OTHER_PROJECT_ID, name: "Other" }] }, clear: ["variableGroups"] });
 
 function groupInputs(overrides: Partial<VariableGroupInputs> = {}): VariableGroupInputs {
-  const project = server.state.projects[0]!;
-  return {
-    organizationUrl: server.orgUrl,
-    projectId: project.id,
-    projectName: project.name,
+  return variableGroupInputs(server, {
     name: "ado-integrations-spacelift",
     description: "Spacelift integration outputs",
     variables: {
@@ -23,7 +19,7 @@ function groupInputs(overrides: Partial<VariableGroupInputs> = {}): VariableGrou
       "spacelift.Client_Secret": { value: SECRET, isSecret: true },
     },
     ...overrides,
-  };
+  });
 }
 
 /** Method and path of every call, with ids shown as {id} and the project segment as {project}. */

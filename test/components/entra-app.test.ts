@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { EntraApp, type EntraAppArgs } from "../../components/entra/app";
 import { resolveScopeIds, type ResourcePrincipals } from "../../components/entra/resource-principals";
 import { AZURE_DEVOPS_APP_ID, MICROSOFT_GRAPH_APP_ID } from "../../components/entra/scopes";
 import { isSecretOutput, NOW, promiseOf } from "../helpers";
+import { useResourceMocks } from "../azure-devops/mocks";
 import { captureChildren } from "./capture";
 
 const APP = "azuread:index/application:Application";
@@ -12,22 +13,8 @@ const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const TENANT = "00000000-0000-4000-8000-0000000000aa";
 const CALLER = "00000000-0000-4000-8000-0000000000cc";
 
-const registered: pulumi.runtime.MockResourceArgs[] = [];
-beforeAll(() =>
-  pulumi.runtime.setMocks(
-    {
-      // Echo the inputs and add what Entra assigns, so the outputs the component derives can be read.
-      newResource: (args) => {
-        registered.push(args);
-        return { id: `${args.name}_id`, state: { ...args.inputs, clientId: `${args.name}-client-id`, objectId: `${args.name}-object-id`, value: `${args.name}-value` } };
-      },
-      call: (args) => args.inputs,
-    },
-    "ado-integrations",
-    "test",
-    false,
-  ),
-);
+// Echo the inputs and add what Entra assigns, so the outputs the component derives can be read.
+const registered = useResourceMocks("pat-that-must-not-leak-Ct7w", (args) => ({ clientId: `${args.name}-client-id`, objectId: `${args.name}-object-id`, value: `${args.name}-value` }));
 beforeEach(() => {
   registered.length = 0;
 });

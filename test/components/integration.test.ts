@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Project } from "../../components/azure-devops/lookups";
 import type { IntegrationModel } from "../../components/config/model";
 import { parseStackConfig } from "../../components/config/parse";
@@ -9,23 +9,11 @@ import { Integration, type IntegrationArgs } from "../../components/integration"
 import { TOKENS } from "../../provider/schema";
 import { gitpod, secrets, spacelift } from "../config/cases";
 import { configSource, isSecretOutput, NOW, promiseOf } from "../helpers";
+import { useResourceMocks } from "../azure-devops/mocks";
 import { captureChildren, type Registration } from "./capture";
 
-const registered: pulumi.runtime.MockResourceArgs[] = [];
-beforeAll(() =>
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push(args);
-        return { id: `${args.name}_id`, state: { ...args.inputs, clientId: `${args.name}-client-id`, objectId: `${args.name}-object-id`, value: `${args.name}-value`, result: `${args.name}-result` } };
-      },
-      call: (args) => args.inputs,
-    },
-    "ado-integrations",
-    "test",
-    false,
-  ),
-);
+// Echo the inputs and add what Entra assigns, so the outputs the component derives can be read.
+const registered = useResourceMocks("pat-that-must-not-leak-Ct7w", (args) => ({ clientId: `${args.name}-client-id`, objectId: `${args.name}-object-id`, value: `${args.name}-value`, result: `${args.name}-result` }));
 beforeEach(() => {
   registered.length = 0;
 });

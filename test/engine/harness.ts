@@ -6,13 +6,14 @@
  * random are the stand-in plugins of ./standins. Used by the engine suite
  * and by the engine benchmark (bench/engine.ts), so nothing here imports vitest.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { FAST_SETTINGS } from "../loopback/settings";
 import type { Loopback, LoopbackCall } from "../loopback/server";
+import { PACKAGE } from "../../provider/schema";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -33,6 +34,54 @@ export function findEngine(): { bin?: string; reason?: string } {
   const bin = (r.stdout ?? "").trim().split("\n").pop();
   if (r.status === 0 && bin) return { bin };
   return { reason: `no Pulumi engine: scripts/engine.sh exited ${r.status} (see its output above)` };
+}
+
+/**
+ * The project files of an earlier commit of `repo`, extracted from git into
+ * a temporary folder the caller removes. Throws saying why when the checkout
+ * has no history (no .git, a shallow clone).
+ */
+export function checkoutOf(repo: string, commit: string): string {
+  if (!existsSync(path.join(repo, ".git"))) throw new Error(`cannot read commit ${commit}: ${repo} has no .git`);
+  const archive = spawnSync("git", ["-C", repo, "archive", "--format=tar", commit], { maxBuffer: 64 * 1024 * 1024 });
+  if (archive.status !== 0) throw new Error(`git archive ${commit} failed (a shallow clone?): ${String(archive.stderr).trim()}`);
+  const dir = mkdtempSync(path.join(tmpdir(), "ado-commit-"));
+  execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+  return dir;
+}
+
+/** The provider plugin running as the engine starts it. */
+export interface PluginProcess {
+  /** The port it printed, the one the engine connects to. */
+  readonly port: string;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+  /** Stops it and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the compiled provider plugin through its launcher, as the engine
+ * does, and resolves once it prints its port; fails with its stderr when it
+ * exits first. Needs `npm run build`.
+ */
+export async function startPlugin(repo: string = ROOT, env: NodeJS.ProcessEnv = process.env): Promise<PluginProcess> {
+  const child = spawn(path.join(repo, "provider", `pulumi-resource-${PACKAGE}`), [], { cwd: repo, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding("utf8").once("data", (d: string) => resolve(d.trim()));
+    child.once("exit", (code) => reject(new Error(`the plugin exited with ${code} before printing its port: ${stderr.trim()}`)));
+  });
+  return {
+    port,
+    stderr: () => stderr,
+    stop: async () => {
+      child.kill();
+      await exited;
+    },
+  };
 }
 
 /** Calls after the `mark`-th that change something (not GETs, not read-only queries). */

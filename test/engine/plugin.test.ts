@@ -5,9 +5,8 @@
  * runtime's folder (a refactor) leaves refresh and destroy of deployed
  * resources working; a hook created by hand is imported with `pulumi import`.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSubscription } from "../../components/azure-devops/runtime/subscriptions";
@@ -15,7 +14,7 @@ import { DYNAMIC_TOKENS, TOKENS } from "../../provider/schema";
 import { useLoopbackEnvironment } from "../azure-devops/helpers";
 import { startLoopback } from "../loopback/server";
 import { engine, perTest } from "./engine-bin";
-import { EngineProject, ROOT, writesSince } from "./harness";
+import { EngineProject, ROOT, checkoutOf, writesSince } from "./harness";
 import { planProjects } from "./plan";
 
 const { bin, reason } = engine();
@@ -37,25 +36,14 @@ function filesUnder(dir: string, skip: ReadonlySet<string>): string[] {
   });
 }
 
-/** The previous version's project files, from git; undefined with the reason when this checkout has no history. */
-function previousVersion(): { dir?: string; reason?: string } {
-  if (!existsSync(path.join(ROOT, ".git"))) return { reason: "this checkout has no .git, so the previous version cannot be read" };
-  const dir = mkdtempSync(path.join(tmpdir(), "ado-previous-"));
-  const archive = spawnSync("git", ["-C", ROOT, "archive", "--format=tar", LAST_DYNAMIC_COMMIT], { maxBuffer: 64 * 1024 * 1024 });
-  if (archive.status !== 0) return { reason: `git archive ${LAST_DYNAMIC_COMMIT} failed (a shallow clone?): ${String(archive.stderr).trim()}` };
-  execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout });
-  return { dir };
-}
-
 describe.skipIf(!bin)(`engine: the provider plugin${bin ? "" : ` (skipped: ${reason})`}`, () => {
   const held = perTest();
 
   it("a stack deployed with the dynamic providers moves to the plugin without a call that changes the server", async () => {
-    const previous = previousVersion();
-    if (!previous.dir) throw new Error(`cannot run the migration scenario: ${previous.reason}`);
+    const previous = checkoutOf(ROOT, LAST_DYNAMIC_COMMIT);
     try {
       const server = (held.server = await startLoopback({ projects: await planProjects(DEV) }));
-      const project = (held.project = new EngineProject(bin!, server, { source: previous.dir }));
+      const project = (held.project = new EngineProject(bin!, server, { source: previous }));
       await project.initStack("dev", DEV, DEV_SECRETS);
       await project.ok(["up", "--stack", "dev", "--yes", "--non-interactive", "--skip-preview"]);
       const before = await project.exportState("dev");
@@ -99,7 +87,7 @@ describe.skipIf(!bin)(`engine: the provider plugin${bin ? "" : ` (skipped: ${rea
       expect(server.state.subscriptions.size).toBe(0);
       expect(server.state.variableGroups.size).toBe(0);
     } finally {
-      rmSync(previous.dir, { recursive: true, force: true });
+      rmSync(previous, { recursive: true, force: true });
     }
   });
 

@@ -1,4 +1,6 @@
-/** What every Azure DevOps REST failure reports; never a credential or a response body. */
+import { TOKEN_PREFIX, looksGenerated } from "./credential-shapes";
+
+/** What every Azure DevOps REST failure reports: never a credential, and of a response body only the service's own one-line message. */
 export interface AdoErrorDetails {
   /** HTTP method of the failed call. */
   readonly method: string;
@@ -120,10 +122,10 @@ const CREDENTIAL_SHAPES: readonly [RegExp, string][] = [
   [/\b((?:[A-Za-z_-]*(?:password|passwd|pwd|secret|token|apikey|api[-_]key|authorization|credential)[A-Za-z_-]*)|pat|key|sig|signature)(\s*[=:]\s*)(?!(?:basic|bearer)\s|\[redacted\])("[^"]*"|'[^']*'|[^\s&,;]+)/gi, `$1$2${REDACTED}`],
   // JWTs and well-known token formats
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
-  [/\b(?:gh[pousr]_|github_pat_|glpat-|xox[abpors]-|sk-|AKIA|ASIA)[A-Za-z0-9_-]+/g, REDACTED],
+  [new RegExp(`\\b(?:${TOKEN_PREFIX})[A-Za-z0-9_-]+`, "g"), REDACTED],
 ];
 
-/** A run of 16 or more letters and digits with at least four digits, as generated secrets (PATs) are; GUID parts are shorter. */
+/** Runs that may be generated secrets ({@link looksGenerated}); GUID parts are shorter. */
 const SECRET_RUN = /[A-Za-z0-9+=~]{16,}/g;
 
 /**
@@ -139,7 +141,7 @@ export function safeServiceText(value: string, secrets: readonly string[] = []):
     line = line.split(secret).join(REDACTED);
   }
   for (const [pattern, replacement] of CREDENTIAL_SHAPES) line = line.replace(pattern, replacement);
-  line = line.replace(SECRET_RUN, (run) => ((run.match(/[0-9]/g)?.length ?? 0) >= 4 && /[A-Za-z]/.test(run) ? REDACTED : run));
+  line = line.replace(SECRET_RUN, (run) => (looksGenerated(run) ? REDACTED : run));
   line = line.replace(/\s+/g, " ").trim();
   if (line === "") return undefined;
   return line.length > SERVICE_MESSAGE_MAX ? `${line.slice(0, SERVICE_MESSAGE_MAX - 3)}...` : line;
