@@ -22,6 +22,8 @@ import { measureFaultyCreates, measureLifecycle, type FaultModel, type FaultyCre
 import { knownVariants } from "./variants";
 import { pluginStartTimes } from "./plugin-start";
 import { engineBin, engineTable, measureEngine, type EngineCase } from "./engine";
+import { healthTable, measureHealth } from "./health";
+import { discoverTable, measureDiscover } from "./discover";
 
 const REPO = path.resolve(__dirname, "..");
 /** Operations in flight, as the engine runs resource operations in parallel. */
@@ -375,6 +377,10 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${await pluginStartLine(starts)}\n`);
   const engine = await runEngine(engineSizes, engineEnv, compare);
   if (engine.table) process.stdout.write(`\n${engine.table}\n\n- ${ENGINE_NOTE}\n`);
+  // Delivery health (issue 14) at the largest size: its own table, run in a fresh process per repeat.
+  process.stdout.write(`\n${healthTable([await measureHealth(Math.max(...sizes))])}\n`);
+  // Discovery (issue 14) at the largest size: its own table, run in a fresh process per repeat.
+  process.stdout.write(`\n${discoverTable([await measureDiscover(Math.max(...sizes))])}\n`);
 
   const results = {
     generatedAt: new Date().toISOString(),

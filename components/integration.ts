@@ -4,6 +4,7 @@ import type { AllowedHost } from "./azure-devops/runtime/hosts";
 import type { IntegrationModel } from "./config/model";
 import type { StoreEntry } from "./config-store";
 import { EntraApp } from "./entra/app";
+import { FederatedCredential } from "./entra/federated-credential";
 import type { ResourcePrincipals } from "./entra/resource-principals";
 import { type Project, selectProjects } from "./azure-devops/lookups";
 import { ServicePrincipalEntitlement } from "./azure-devops/service-principal-entitlement";
@@ -50,6 +51,8 @@ export class Integration extends pulumi.ComponentResource {
   readonly serviceHooks?: ServiceHooks;
   /** The PAT reference, when the tool is given a PAT. */
   readonly pat?: PatReference;
+  /** The credential the tool's workload signs in with, when `workloadIdentity` replaces the client secret. */
+  readonly federatedCredential?: FederatedCredential;
   /** The app's service principal in the Azure DevOps organization, when the tool signs in as it. */
   readonly entitlement?: ServicePrincipalEntitlement;
   /** The tool's form fields with their values, in the form's order. */
@@ -74,6 +77,7 @@ export class Integration extends pulumi.ComponentResource {
     const values: Partial<Record<FieldSource, pulumi.Output<string>>> = {
       organizationUrl: pulumi.output(args.organizationUrl),
       organizationName: pulumi.output(args.organizationName),
+      organizationHost: pulumi.output(organizationHost(args.organizationUrl)),
     };
 
     if (m.entraApp) {
@@ -90,6 +94,8 @@ export class Integration extends pulumi.ComponentResource {
           owners: e.owners,
           signInAudience: e.signInAudience,
           secretRotationDays: e.secretRotationDays,
+          secretMinValidityDays: e.secretMinValidityDays,
+          clientSecrets: m.workloadIdentity === undefined,
           now,
           tags: appTags(m),
           principals: args.principals,
@@ -105,6 +111,13 @@ export class Integration extends pulumi.ComponentResource {
         issuer: this.entraApp.issuer,
       });
       if (e.redirectUris.length > 0) values.redirectUri = pulumi.output(e.redirectUris[0]!);
+      if (m.workloadIdentity) {
+        this.federatedCredential = new FederatedCredential(
+          `${name}-workload`,
+          { applicationId: pulumi.interpolate`/applications/${this.entraApp.objectId}`, issuer: m.workloadIdentity.issuer, subject: m.workloadIdentity.subject },
+          { parent: this },
+        );
+      }
     }
 
     if (m.servicePrincipal) {
@@ -163,6 +176,7 @@ export class Integration extends pulumi.ComponentResource {
         { parent: this },
       );
       values.pat = this.pat.value;
+      if (m.pat.owner !== undefined) values.patOwner = pulumi.output(m.pat.owner);
     }
 
     this.entries = m.fields.map((f) => {
@@ -177,6 +191,12 @@ export class Integration extends pulumi.ComponentResource {
 
     this.registerOutputs({});
   }
+}
+
+/** `dev.azure.com/<org>` for `https://dev.azure.com/<org>`: the host and path, without the scheme. */
+export function organizationHost(organizationUrl: string): string {
+  const url = new URL(organizationUrl);
+  return `${url.host}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface StackDeps {
   readonly readEnv?: EnvReader;
   /** Checks a PAT whose declaration asks for `testConnection`. Defaults to `testPatConnection` (a REST call). */
   readonly testPatConnection?: PatConnectionTest;
+  /** Shows a config warning (PAT expiry, broad scopes) once. Defaults to `pulumi.log.warn`; the offline plan lists them itself. */
+  readonly warn?: (message: string) => void;
 }
 
 /** Stack outputs: what `pulumi stack output` shows. */
@@ -48,7 +50,8 @@ export interface StackOutputs {
 export async function buildStack(config: StackConfig, deps: StackDeps = {}): Promise<StackOutputs> {
   const now = deps.now ?? new Date();
   const organizationProjects = await checkProjectSelections(config, deps.projectLookup ?? restProjectLookup);
-  for (const w of config.warnings) pulumi.log.warn(w);
+  const warn = deps.warn ?? ((message: string) => pulumi.log.warn(message));
+  for (const w of config.warnings) warn(w);
 
   const entra = config.integrations.flatMap((i) => (i.entraApp ? [i.entraApp] : []));
   const principals =
@@ -89,7 +92,8 @@ export async function buildStack(config: StackConfig, deps: StackDeps = {}): Pro
           tokenUrl: integration.entraApp.tokenUrl,
           issuer: integration.entraApp.issuer,
           redirectUris: integration.entraApp.redirectUris,
-          secretRotation: integration.entraApp.secretRotation,
+          // Absent when a federated credential stands in for client secrets.
+          ...(integration.entraApp.secretRotation && { secretRotation: integration.entraApp.secretRotation }),
         },
       }),
       ...(integration.serviceHooks && { serviceHooks: { subscriptionIds: integration.serviceHooks.subscriptionIds } }),

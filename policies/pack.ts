@@ -16,7 +16,7 @@
  */
 import type { EnforcementLevel, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { z } from "zod";
-import { DEFAULT_PAT_WARNING_DAYS, integrationSchema, MAX_ROTATION_DAYS } from "../components/config/schema";
+import { integrationSchema, MAX_ROTATION_DAYS } from "../components/config/schema";
 import { TOKENS } from "../provider/schema";
 import { checkVariableGroupSecrets } from "./rules/config-store";
 import { ACCESS_LEVELS, checkAccessLevel, checkAllProjectsContributors } from "./rules/entitlement";
@@ -30,7 +30,7 @@ import {
   checkSecretRotation,
   checkSignInAudience,
 } from "./rules/entra";
-import { checkPatBroadScopes, checkPatExpiringSoon, checkPatExpiry, checkPatFullAccess, checkPatNotGlobal, checkPatScopes } from "./rules/pat";
+import { checkPatBroadScopes, checkPatExpiry, checkPatFullAccess, checkPatNotGlobal, checkPatScopes } from "./rules/pat";
 import type { Props } from "./rules/read";
 import { FULL_ACCESS_SCOPES, isBroadScope } from "./rules/scopes";
 import { checkServiceHookAuth, checkServiceHookUrl } from "./rules/service-hooks";
@@ -127,7 +127,6 @@ const SETTINGS = {
       .describe("Object IDs that may own app registrations and service principals, the deploying identity included; no list, no check."),
   }),
   secretLifetime: z.object({ maxLifetimeDays: wholeNumber(1, 3650, DEFAULT_MAX_SECRET_LIFETIME_DAYS, "Longest client-secret lifetime allowed, in days from now.") }),
-  patWarning: z.object({ warningDays: wholeNumber(0, 365, DEFAULT_PAT_WARNING_DAYS, "Report a PAT this many days before it expires.") }),
   accessLevel: z.object({
     maxAccessLevel: z
       .enum(ACCESS_LEVELS, { error: `must be one of ${ACCESS_LEVELS.join(", ")}` })
@@ -215,7 +214,9 @@ export const RULES: readonly Rule[] = [
   }),
   rule({
     name: "pat-expiry",
-    description: "Referenced PATs are not expired, live at most 365 days, and were not created in the future.",
+    // Not whether the PAT has expired: that is a date, not a change, and a rule on it would stop every update of the
+    // stack (prod makes every rule mandatory), the client-secret rotation included. The program holds back an unfit PAT's handoff.
+    description: "Referenced PATs live at most 365 days and were not created in the future.",
     enforcementLevel: "mandatory",
     resourceTypes: [RESOURCE_TYPES.patReference],
     check: (r, _s, now) => checkPatExpiry(r.props, now),
@@ -233,14 +234,6 @@ export const RULES: readonly Rule[] = [
     enforcementLevel: "mandatory",
     resourceTypes: [RESOURCE_TYPES.patReference],
     check: (r) => checkPatFullAccess(r.props),
-  }),
-  rule({
-    name: "pat-expiring-soon",
-    description: "Referenced PATs do not expire within warningDays (default 30).",
-    enforcementLevel: "advisory",
-    resourceTypes: [RESOURCE_TYPES.patReference],
-    settings: SETTINGS.patWarning,
-    check: (r, s, now) => checkPatExpiringSoon(r.props, now, s.warningDays),
   }),
   rule({
     name: "pat-scopes-within-need",

@@ -35,5 +35,5 @@ export {
 } from "./rules/entra";
 export { checkServiceHookAuth, checkServiceHookUrl } from "./rules/service-hooks";
 export { judgeUrl, LOOPBACK_HOSTS, type UrlProblem, type UrlVerdict } from "./rules/https";
-export { checkPatBroadScopes, checkPatExpiringSoon, checkPatExpiry, checkPatFullAccess, checkPatNotGlobal, checkPatScopes } from "./rules/pat";
+export { checkPatBroadScopes, checkPatExpiry, checkPatFullAccess, checkPatNotGlobal, checkPatScopes } from "./rules/pat";
 export { allowedBroadScopes, broadScopeMessage, FULL_ACCESS_SCOPES, isBroadScope, isReviewedPreset, presetAppScopes, presetPatScopes } from "./rules/scopes";

@@ -3,6 +3,7 @@ import { environmentClient, resolveOrganization } from "../components/azure-devo
 import * as entitlements from "../components/azure-devops/runtime/entitlements";
 import * as subscriptions from "../components/azure-devops/runtime/subscriptions";
 import * as variableGroups from "../components/azure-devops/runtime/variable-groups";
+import { patHandoff, recordedValue } from "./recorded";
 import { type ResourceToken, TOKENS } from "./schema";
 
 // What the plugin does for each resource type: plain functions over revealed
@@ -107,4 +108,6 @@ export const KINDS: Readonly<Record<ResourceToken, ResourceKind>> = {
   [TOKENS.serviceHookSubscription]: serviceHookSubscription,
   [TOKENS.variableGroup]: variableGroup,
   [TOKENS.servicePrincipalEntitlement]: servicePrincipalEntitlement,
+  [TOKENS.recordedValue]: recordedValue,
+  [TOKENS.patHandoff]: patHandoff,
 };

@@ -15,6 +15,8 @@ export const TOKENS = {
   serviceHookSubscription: `${PACKAGE}:index:ServiceHookSubscription`,
   variableGroup: `${PACKAGE}:index:VariableGroup`,
   servicePrincipalEntitlement: `${PACKAGE}:index:ServicePrincipalEntitlement`,
+  recordedValue: `${PACKAGE}:index:RecordedValue`,
+  patHandoff: `${PACKAGE}:index:PatHandoff`,
 } as const;
 
 /** One of {@link TOKENS}. */
@@ -24,7 +26,7 @@ export type ResourceToken = (typeof TOKENS)[keyof typeof TOKENS];
  * The tokens the same resources had as dynamic resources, before the plugin.
  * Only the state migration (scripts/migrate-state.ts) still knows them.
  */
-export const DYNAMIC_TOKENS: Readonly<Record<ResourceToken, string>> = {
+export const DYNAMIC_TOKENS: Readonly<Record<Exclude<ResourceToken, typeof TOKENS.recordedValue | typeof TOKENS.patHandoff>, string>> = {
   [TOKENS.serviceHookSubscription]: "pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription",
   [TOKENS.variableGroup]: "pulumi-nodejs:dynamic/azure-devops:VariableGroup",
   [TOKENS.servicePrincipalEntitlement]: "pulumi-nodejs:dynamic/azure-devops:ServicePrincipalEntitlement",
@@ -161,6 +163,26 @@ const resources: Record<ResourceToken, ResourceSpec> = {
       },
     },
     required: ["organizationUrl", "servicePrincipalObjectId", "accountLicenseType", "projects", "descriptor", "displayName", "licenseStatus"],
+  },
+  [TOKENS.recordedValue]: {
+    description: "A value recorded when the resource is created and never changed afterwards; it exists only in state. The program records the identity that first created an app registration, which stays one of its owners.",
+    inputProperties: { value: { type: "string", description: "The value to record. Read only at creation: later values are not changes." } },
+    requiredInputs: ["value"],
+    properties: { value: { type: "string", description: "The value recorded at creation." } },
+    required: ["value"],
+  },
+  [TOKENS.patHandoff]: {
+    description: "The PAT handed to a tool; it exists only in state. A PAT that is fit to hand over replaces the one handed before; an unfit one (expired, or inside its warning window) is held back and the PAT handed before stays.",
+    inputProperties: {
+      value: { type: "string", description: "The PAT, or the Key Vault reference to it, the program holds now.", secret: true },
+      fit: { type: "boolean", description: "Whether that PAT may be handed over: false when it is expired or expires inside its warning window." },
+    },
+    requiredInputs: ["value", "fit"],
+    properties: {
+      value: { type: "string", description: "The PAT handed to the tool; empty when no PAT was fit to hand over yet.", secret: true },
+      fit: { type: "boolean", description: "Whether the last PAT offered was fit to hand over." },
+    },
+    required: ["value", "fit"],
   },
 };
 

@@ -190,7 +190,7 @@ describe("pipeline files", () => {
     const npm = p.commands.filter((w) => w[0] === "npm");
     const used = npm.map((w) => (w[1] === "run" ? w[2] : w[1] === "test" ? "test" : undefined)).filter((s): s is string => s !== undefined);
     // The issue asks for exactly these on a pull request, and build compiles the plugin `npm ci --ignore-scripts` skips.
-    expect(new Set(used)).toEqual(new Set(["build", "typecheck", "lint", "test", "plan"]));
+    expect(new Set(used)).toEqual(new Set(["build", "typecheck", "lint", "test", "plan", "health"]));
     expect(used.filter((s) => !(s in scripts))).toEqual([]);
     expect(npm.filter((w) => !["ci", "run", "test"].includes(w[1]!)).map((w) => w.join(" "))).toEqual([]);
   });
@@ -391,7 +391,7 @@ describe.each(pipelines)("least privilege in $file", (p) => {
       const logins = job.steps.filter((s) => /client-id|azureSubscription/.test(JSON.stringify(s.step)));
       expect([job.id, logins.every((s) => readOnly.test(JSON.stringify(s.step)))]).toEqual([job.id, true]);
       if (job.kind === "drift") {
-        expect([job.id, tokens]).toEqual([job.id, ["PULUMI_DRIFT_TOKEN"]]);
+        expect([job.id, [...new Set(tokens)]]).toEqual([job.id, ["PULUMI_DRIFT_TOKEN"]]);
         continue;
       }
       expect([job.id, tokens.every((t) => t === "PULUMI_PREVIEW_TOKEN")]).toEqual([job.id, true]);
@@ -402,6 +402,28 @@ describe.each(pipelines)("least privilege in $file", (p) => {
       }
     }
     expect(jobs.filter((j) => j.kind === "pr").some((j) => j.steps.some((s) => secretsOf(s.step).includes("PULUMI_PREVIEW_TOKEN")))).toBe(true);
+  });
+
+  it("checks delivery health nightly after the drift check, even when drift was found, read-only and without test deliveries", () => {
+    const drift = jobs.filter((j) => j.kind === "drift");
+    expect(drift.length).toBeGreaterThan(0);
+    for (const job of drift) {
+      const health = job.steps.findIndex((s) => runsNpm(s, "run health"));
+      const preview = job.steps.findIndex((s) => s.scripts.some((x) => x.includes("pulumi preview --refresh")));
+      expect([job.id, preview >= 0 && health > preview]).toEqual([job.id, true]);
+      const step = job.steps[health]!;
+      const words = step.scripts.flatMap((x) => commands(x)).find((w) => w.join(" ").startsWith("npm run health"))!;
+      expect([job.id, words.slice(0, 5), rawFlagValues(words, "--max-failing-hours"), words.includes("--test-delivery")]).toEqual([
+        job.id,
+        ["npm", "run", "health", "--", "--stack"],
+        ["24"],
+        false,
+      ]);
+      // A step after a failed one runs only when told to.
+      expect([job.id, String(step.step[github ? "if" : "condition"])]).toEqual([job.id, github ? "${{ !cancelled() }}" : "succeededOrFailed()"]);
+      expect([job.id, secretsOf(step.step)]).toEqual([job.id, ["PULUMI_DRIFT_TOKEN"]]);
+      if (!github) expect([job.id, asRecord(step.step.inputs).azureSubscription]).toEqual([job.id, "ado-integrations-wif-readonly"]);
+    }
   });
 
   it("posts the plan on the pull request before a mandatory violation fails the job", () => {

@@ -42,6 +42,8 @@ export interface IntegrationModel {
   readonly servicePrincipal?: ServicePrincipalModel;
   readonly serviceHooks?: ServiceHooksModel;
   readonly pat?: PatModel;
+  /** A federated credential for the tool's workload in place of the app's client secret. */
+  readonly workloadIdentity?: { readonly issuer: string; readonly subject: string };
   /** The tool's setup-form fields, in its order: the config-store keys. */
   readonly fields: readonly FormField[];
 }
@@ -56,6 +58,8 @@ export interface EntraAppModel {
   /** Scopes the preset needs (for least-privilege checks); equals adoScopes for custom. */
   readonly presetScopes: readonly string[];
   readonly secretRotationDays: number;
+  /** Least validity, in days, a client secret is created with. */
+  readonly secretMinValidityDays: number;
   readonly idTokens: boolean;
   readonly owners: readonly string[];
   readonly signInAudience: "AzureADMyOrg" | "AzureADMultipleOrgs";

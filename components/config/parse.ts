@@ -1,8 +1,9 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { type AllowedHost, hostMatchesPattern, webhookHostProblem } from "../azure-devops/runtime/hosts";
 import { normalizeOrganizationUrl, organizationName } from "../azure-devops/runtime/org-url";
 import { variableName } from "../config-store";
-import { checkPat } from "../credentials/pat-checks";
+import { checkPat, patExpiry } from "../credentials/pat-checks";
+import { defaultMinValidityDays, minValidityProblem } from "../entra/rotation";
 import { PAT_SCOPES } from "../entra/scopes";
 import { PRESETS } from "../presets";
 import { FIELD_SOURCES, type FieldSource, type FormField, type PresetMode, type PresetName } from "../presets/types";
@@ -165,31 +166,30 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-/** Keys an object schema accepts at `path` (for "did you mean"). */
+/** The schema inside optional, default, nullable and transform wrappers (what the user writes). */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
+    else return s;
+  }
+}
+
+/** Keys an object schema accepts at `path` (for "did you mean"), read through zod's public API. */
 function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let cur: unknown = schema;
-  const unwrap = (s: unknown): unknown => {
-    let x = s as { _zod?: { def: Record<string, unknown> } };
-    while (x?._zod && ["optional", "default", "nullable", "pipe"].includes(x._zod.def.type as string)) {
-      x = (x._zod.def.innerType ?? x._zod.def.in) as typeof x;
-    }
-    return x;
-  };
+  let cur: z.ZodType | undefined = schema;
   for (const seg of path) {
-    const s = unwrap(cur) as { _zod: { def: Record<string, unknown> } };
-    const def = s?._zod?.def;
-    if (!def) return [];
-    if (def.type === "array") cur = def.element;
-    else if (def.type === "object") cur = (def.shape as Record<string, unknown>)[String(seg)];
+    const s = unwrapped(cur);
+    if (s instanceof z.ZodArray) cur = s.element as z.ZodType;
+    else if (s instanceof z.ZodObject) cur = (s.shape as Record<string, z.ZodType>)[String(seg)];
     else return [];
+    if (cur === undefined) return [];
   }
-  const s = unwrap(cur) as { _zod: { def: Record<string, unknown> } };
-  if (s?._zod?.def.type === "object") return Object.keys(s._zod.def.shape as object);
-  if (s?._zod?.def.type === "union") {
-    const keys = new Set<string>();
-    for (const o of s._zod.def.options as { _zod: { def: { shape?: object } } }[]) for (const k of Object.keys(o._zod.def.shape ?? {})) keys.add(k);
-    return [...keys];
-  }
+  const s = unwrapped(cur);
+  if (s instanceof z.ZodObject) return Object.keys(s.shape);
+  // A discriminated union is a union too: any of its objects' keys may be meant.
+  if (s instanceof z.ZodUnion) return [...new Set((s.options as z.ZodType[]).flatMap((o) => (o instanceof z.ZodObject ? Object.keys(o.shape) : [])))];
   return [];
 }
 
@@ -209,7 +209,10 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[],
     }
     if (issue.code === "custom" && Array.isArray((issue.params as { known?: string[] } | undefined)?.known)) {
       const known = (issue.params as { known: string[] }).known;
-      out.push({ path, message: `${issue.message}${quote(value)}${typeof value === "string" ? didYouMean(value, known) : ""}` });
+      const hint = typeof value === "string" ? didYouMean(value, known) : "";
+      // A preset far from every name gets the list, computed from the presets there are.
+      const list = hint === "" && issue.path[issue.path.length - 1] === "preset" ? `: use ${known.join(", ")}` : "";
+      out.push({ path, message: `${issue.message}${quote(value)}${hint}${list}` });
       continue;
     }
     if (issue.code === "invalid_union") {
@@ -222,6 +225,33 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[],
     out.push({ path, message: issue.message });
   }
   return out;
+}
+
+/** Where an integration names a secret config key, relative to the integration. */
+const SECRET_KEY_FIELDS = [
+  ["serviceHooks", "passwordSecret"],
+  ["pat", "secret"],
+] as const;
+
+/** The secret config keys one raw integration entry references, with where (unchecked values as written). */
+function secretReferences(item: Record<string, unknown>): { path: PropertyKey[]; key: unknown }[] {
+  return SECRET_KEY_FIELDS.flatMap(([block, field]) => {
+    const b = item[block];
+    return isRecord(b) && b[field] !== undefined ? [{ path: [block, field], key: b[field] }] : [];
+  });
+}
+
+/**
+ * The well-formed secret config key names a raw `integrations` value
+ * references (`serviceHooks.passwordSecret`, `pat.secret`), in order, each
+ * once. The offline plan lists the ones a stack file does not set.
+ */
+export function referencedSecretKeys(integrations: unknown): string[] {
+  const keys = (Array.isArray(integrations) ? integrations : [])
+    .filter(isRecord)
+    .flatMap((item) => secretReferences(item).map((r) => r.key))
+    .filter((k): k is string => typeof k === "string" && !looksLikeSecret(k) && KEY_NAME.test(k));
+  return [...new Set(keys)];
 }
 
 function modeOf(item: Record<string, unknown>): { preset?: PresetName; mode?: PresetMode; modeName?: string } {
@@ -257,8 +287,14 @@ function crossCheckIntegration(
   const hooks = isRecord(item.serviceHooks) ? item.serviceHooks : undefined;
   const pat = isRecord(item.pat) ? item.pat : undefined;
   const entra = isRecord(item.entraApp) ? item.entraApp : undefined;
-  if (hooks) secretKey(at("serviceHooks", "passwordSecret"), hooks.passwordSecret);
-  if (pat) secretKey(at("pat", "secret"), pat.secret);
+  for (const ref of secretReferences(item)) secretKey(at(...ref.path), ref.key);
+  // The schema judges each number alone; against the rotation period only when both are usable.
+  const minValidityDays = entra?.secretMinValidityDays;
+  const rotationDays = entra?.secretRotationDays ?? DEFAULT_ROTATION_DAYS;
+  if (typeof minValidityDays === "number" && Number.isInteger(minValidityDays) && minValidityDays >= 0 && typeof rotationDays === "number" && Number.isInteger(rotationDays) && rotationDays >= 1) {
+    const problem = minValidityProblem(minValidityDays, rotationDays);
+    if (problem !== undefined) problems.push({ path: at("entraApp", "secretMinValidityDays"), message: problem });
+  }
 
   // Only a URL the schema accepts (https, no credentials) is checked further.
   const hookUrl = hooks ? httpsUrl(hooks.url) : undefined;
@@ -267,6 +303,11 @@ function crossCheckIntegration(
 
   const { preset, mode, modeName } = modeOf(item);
   if (!preset) return;
+  const retired = mode ? undefined : PRESETS[preset].retiredModes?.[String(modeName)];
+  if (retired !== undefined) {
+    problems.push({ path: at("mode"), message: `${preset} no longer supports mode "${modeName}": ${retired}` });
+    return;
+  }
   if (!mode) {
     const modes = Object.keys(PRESETS[preset].modes);
     problems.push({ path: at("mode"), message: `${preset} has no mode${quote(modeName)}: use ${modes.join(" or ")}${didYouMean(String(modeName), modes)}` });
@@ -286,6 +327,7 @@ function crossCheckIntegration(
       ["serviceHooks", hooks !== undefined && !mode.serviceHooks],
       ["pat", pat !== undefined && !mode.pat],
       ["servicePrincipal", item.servicePrincipal !== undefined && !mode.servicePrincipal],
+      ["workloadIdentity", item.workloadIdentity !== undefined && !mode.workloadIdentity],
     ];
     for (const [block, isUnused] of unused) {
       if (isUnused) problems.push({ path: at(block), message: `${preset} (mode ${modeName}) does not use ${block}: remove it, or use preset custom` });
@@ -298,6 +340,18 @@ function crossCheckIntegration(
       const tool = PRESETS[preset].displayName;
       warnings.push(`${label}: serviceHooks.url: ${hookUrl.hostname} is not a ${tool} host (${patterns.join(", ")}): check that the URL is the webhook endpoint ${tool} gave you`);
     }
+    if (hooks && mode.serviceHooks?.passwordFromTool && hooks.passwordSecret === undefined) {
+      const tool = PRESETS[preset].displayName;
+      problems.push({
+        path: at("serviceHooks", "passwordSecret"),
+        message: `is required for ${preset}: ${tool} issues the webhook secret, so none is generated; store it with \`pulumi config set --secret <key> <value>\` and name the key here`,
+      });
+    }
+    const hookPath = mode.serviceHooks?.path;
+    if (hookUrl && hookHostProblem === undefined && hookPath && !hookUrl.pathname.endsWith(hookPath)) {
+      const tool = PRESETS[preset].displayName;
+      warnings.push(`${label}: serviceHooks.url: ${tool} receives webhooks on ${hookPath}, and this URL's path is ${hookUrl.pathname}: check that it ends in ${hookPath}`);
+    }
     if (hooks && mode.serviceHooks && Array.isArray(hooks.events)) {
       const allowed = [...mode.serviceHooks.events, ...mode.serviceHooks.optionalEvents];
       hooks.events.forEach((e, j) => {
@@ -305,12 +359,25 @@ function crossCheckIntegration(
           problems.push({ path: at("serviceHooks", "events", j), message: `${preset} does not handle "${e}": use ${allowed.join(", ")}` });
         }
       });
+      // Listed events add to the needed ones; a list naming some needed events but not all reads as dropping the rest.
+      const needed = mode.serviceHooks.events;
+      const listed = hooks.events.filter((e): e is string => typeof e === "string");
+      const dropped = needed.filter((e) => !listed.includes(e));
+      if (dropped.length > 0 && dropped.length < needed.length) {
+        problems.push({
+          path: at("serviceHooks", "events"),
+          message: `leaves out ${dropped.join(", ")}, which ${PRESETS[preset].displayName} needs: the needed events are always subscribed, so list only the events to add, or all of ${needed.join(", ")}`,
+        });
+      }
     }
   } else {
     if (entra && !Array.isArray(entra.scopes) && !Array.isArray(entra.graphScopes)) {
       problems.push({ path: at("entraApp", "scopes"), message: "is required for preset custom: list the delegated scopes the tool needs" });
     }
     if (hooks && !Array.isArray(hooks.events)) problems.push({ path: at("serviceHooks", "events"), message: "is required for preset custom" });
+    if (item.workloadIdentity !== undefined && !entra) {
+      problems.push({ path: at("workloadIdentity"), message: "needs an entraApp block: the federated credential belongs to the app" });
+    }
     if (item.servicePrincipal !== undefined && !entra) {
       problems.push({ path: at("servicePrincipal"), message: "needs an entraApp block: the app's service principal is what joins the organization" });
     }
@@ -324,16 +391,25 @@ function crossCheckIntegration(
   }
 
   if (isRecord(item.fields)) {
-    const available = new Set<string>(["organizationUrl", "organizationName"]);
+    const available = new Set<string>(["organizationUrl", "organizationName", "organizationHost"]);
     const hasEntra = isCustom ? entra !== undefined : mode.entraApp !== undefined;
     if (hasEntra) for (const s of ["clientId", "clientSecret", "tenantId", "authorizationUrl", "tokenUrl", "issuer", "redirectUri"]) available.add(s);
+    // A federated credential stands in for the client secret: there is none to hand on.
+    if (item.workloadIdentity !== undefined) available.delete("clientSecret");
     if (hooks && (isCustom || mode.serviceHooks)) for (const s of ["webhookUrl", "webhookUsername", "webhookPassword"]) available.add(s);
     if (pat && (isCustom || mode.pat)) available.add("pat");
+    if (pat && (isCustom || mode.pat) && typeof pat.owner === "string") available.add("patOwner");
     for (const [label, src] of Object.entries(item.fields)) {
       if (typeof src === "string" && FIELD_SOURCE_NAMES.includes(src) && !available.has(src)) {
         problems.push({ path: at("fields", label), message: `takes its value from ${src}, which this integration does not create` });
       }
     }
+  }
+
+  // A preset form field filled from pat.owner needs it set (a `fields` map is checked above).
+  const ownerField = isRecord(item.fields) ? undefined : mode.form.find((f) => f.source === "patOwner");
+  if (ownerField && pat && pat.owner === undefined) {
+    problems.push({ path: at("pat", "owner"), message: `is required for ${preset}: its form field ${ownerField.label} is the PAT owner's user name` });
   }
 
   if (pat) {
@@ -356,6 +432,9 @@ function crossCheckIntegration(
         scopesKnown ? (isCustom ? scopes : (mode.pat?.scopes ?? [])) : [],
         now,
       );
+      // The one expiry warning of the run, with the PAT's own window; an expired PAT is held back at its handoff, not refused here.
+      const expiry = patExpiry(formatDate(parseDate(pat.expiresOn)!), typeof pat.expiryWarningDays === "number" ? pat.expiryWarningDays : DEFAULT_PAT_WARNING_DAYS, now);
+      if (expiry?.warning !== undefined) warnings.push(`${label}: pat.expiresOn: ${expiry.warning}`);
       for (const f of findings) {
         if (f.severity === "error") problems.push({ path: at("pat", f.key), message: f.message });
         else warnings.push(`${label}: pat.${f.key}: ${f.message}`);
@@ -397,6 +476,7 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
           allowBroadScopes: [...new Set([...(entraNeeds?.allowBroadScopes ?? []), ...(input.entraApp?.allowBroadScopes ?? [])])],
           presetScopes: isCustom ? (input.entraApp?.scopes ?? []) : (entraNeeds?.adoScopes ?? []),
           secretRotationDays: input.entraApp?.secretRotationDays ?? DEFAULT_ROTATION_DAYS,
+          secretMinValidityDays: input.entraApp?.secretMinValidityDays ?? defaultMinValidityDays(input.entraApp?.secretRotationDays ?? DEFAULT_ROTATION_DAYS),
           idTokens: entraNeeds?.idTokens ?? false,
           owners: input.entraApp?.owners ?? [],
           signInAudience: input.entraApp?.signInAudience ?? "AzureADMyOrg",
@@ -410,7 +490,7 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
           accessLevel: input.servicePrincipal?.accessLevel ?? spNeeds?.accessLevel ?? "basic",
           projects: input.servicePrincipal?.projects ?? [],
           exclude: input.servicePrincipal?.exclude ?? [],
-          group: input.servicePrincipal?.group ?? "Contributors",
+          group: input.servicePrincipal?.group ?? spNeeds?.group ?? "Contributors",
         }
       : undefined;
 
@@ -422,7 +502,8 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
         password: h.passwordSecret ? ({ kind: "config", key: h.passwordSecret } as const) : ({ kind: "generated" } as const),
         projects: h.projects,
         exclude: h.exclude ?? [],
-        events: h.events ?? mode.serviceHooks?.events ?? [],
+        // A preset's events are what the tool needs: the config's events add to them.
+        events: isCustom ? (h.events ?? []) : [...new Set([...(mode.serviceHooks?.events ?? []), ...(h.events ?? [])])],
         repository: h.repository,
         branch: h.branch,
         resourceDetailsToSend: h.resourceDetailsToSend ?? "all",
@@ -461,7 +542,8 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
     servicePrincipal,
     serviceHooks,
     pat,
-    fields: input.fields ? Object.entries(input.fields).map(([label, source]) => ({ label, source: source as FieldSource })) : defaultFields(mode, { entraApp, serviceHooks, pat }),
+    workloadIdentity: input.workloadIdentity,
+    fields: input.fields ? Object.entries(input.fields).map(([label, source]) => ({ label, source: source as FieldSource })) : defaultFields(mode, { entraApp, serviceHooks, pat }).filter((f) => !(input.workloadIdentity && f.source === "clientSecret")),
   };
 }
 

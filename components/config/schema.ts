@@ -99,6 +99,8 @@ const entraApp = z.strictObject({
     .min(1, { message: "must be at least 1 day" })
     .max(MAX_ROTATION_DAYS, { message: `must be at most ${MAX_ROTATION_DAYS} days` })
     .optional(),
+  // At most half of secretRotationDays: parse.ts checks that, with the rotation period in hand.
+  secretMinValidityDays: z.number({ error: "must be a whole number of days" }).int({ message: "must be a whole number of days" }).min(0, { message: "must be at least 0 days" }).optional(),
   owners: z.array(z.uuid({ message: "must be an Entra object ID (a GUID)" }), { error: "must be a list of object IDs" }).optional(),
   signInAudience: z.enum(["AzureADMyOrg", "AzureADMultipleOrgs"], { error: "must be AzureADMyOrg or AzureADMultipleOrgs" }).optional(),
 });
@@ -158,6 +160,15 @@ const pat = z.strictObject({
   testConnection: z.boolean({ error: "must be true or false" }).optional(),
 });
 
+/** A federated credential in place of a client secret: the workload's token issuer and subject. */
+const workloadIdentity = z.strictObject({
+  issuer: url("token issuer", { allowLocalhostHttp: false }),
+  subject: z
+    .string({ error: "must be the subject of the workload's tokens (system:serviceaccount:<namespace>:<service account>)" })
+    .min(1, { message: "must not be empty" })
+    .max(600, { message: "must be at most 600 characters" }),
+});
+
 /** One integration entry under `integrations`. */
 export const integrationSchema = z.strictObject({
   name: z
@@ -170,6 +181,7 @@ export const integrationSchema = z.strictObject({
   servicePrincipal: servicePrincipal.optional(),
   serviceHooks: serviceHooks.optional(),
   pat: pat.optional(),
+  workloadIdentity: workloadIdentity.optional(),
   fields: z.record(z.string(), enumOf(FIELD_SOURCES, "field source"), { error: "must map form labels to value sources" }).optional(),
 });
 

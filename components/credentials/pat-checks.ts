@@ -44,8 +44,46 @@ export interface PatDeclaration {
   readonly createdOn?: string;
   readonly scopes: readonly string[];
   readonly allOrganizations: boolean;
-  /** Warn this many days before expiry. */
+  /** Warn this many days before expiry; read by {@link patExpiry}, not by {@link checkPat}. */
   readonly expiryWarningDays: number;
+}
+
+/** Whether a PAT may be handed to its tool today, and the one message about its expiry. */
+export interface PatExpiry {
+  /** False when the PAT is expired or expires inside its warning window: it is not handed over. */
+  readonly fit: boolean;
+  /** Days from today to expiresOn; negative once expired. */
+  readonly daysLeft: number;
+  /** The warning to print once per run; undefined for a fit PAT. */
+  readonly warning?: string;
+}
+
+/**
+ * A PAT's expiry against today and its warning window: the only place the
+ * window is applied. Expired or inside the window, the PAT is not fit to hand
+ * over; that holds back only its handoff (pat-handoff.ts), never the rest of
+ * the stack, so the run that rotates secrets or fixes the PAT still goes
+ * through. Undefined when `expiresOn` is not a date.
+ */
+export function patExpiry(expiresOn: string, warningDays: number, now: Date): PatExpiry | undefined {
+  const expires = parseDate(expiresOn);
+  if (!expires) return undefined;
+  const left = daysBetween(now, expires);
+  if (left < 0) {
+    return {
+      fit: false,
+      daysLeft: left,
+      warning: `the PAT expired on ${expiresOn} (${-left} day${left === -1 ? "" : "s"} ago): create a new one, store it, and update expiresOn`,
+    };
+  }
+  if (left <= warningDays) {
+    return {
+      fit: false,
+      daysLeft: left,
+      warning: `the PAT expires on ${expiresOn}, in ${left} day${left === 1 ? "" : "s"} (warning window ${warningDays} days): rotate it`,
+    };
+  }
+  return { fit: true, daysLeft: left };
 }
 
 /** One result of checking a PAT declaration. */
@@ -57,9 +95,10 @@ export interface PatFinding {
 }
 
 /**
- * Checks a PAT declaration against the calendar and the scopes the tool needs.
- * Expired, over a year, global, or missing a needed scope: error. Expiring
- * within the warning window, or broader than needed: warning.
+ * Checks a PAT declaration against the scopes the tool needs and the longest
+ * lifetime. Over a year, global, or missing a needed scope: error. Broader
+ * than needed: warning. Whether the PAT has expired is not checked here but
+ * by {@link patExpiry}: an expired PAT must not stop the whole stack.
  */
 export function checkPat(decl: PatDeclaration, neededScopes: readonly string[], now: Date): PatFinding[] {
   const findings: PatFinding[] = [];
@@ -68,19 +107,6 @@ export function checkPat(decl: PatDeclaration, neededScopes: readonly string[], 
     return [{ severity: "error", key: "expiresOn", message: "must be a date written YYYY-MM-DD" }];
   }
   const left = daysBetween(now, expires);
-  if (left < 0) {
-    findings.push({
-      severity: "error",
-      key: "expiresOn",
-      message: `the PAT expired on ${decl.expiresOn} (${-left} day${left === -1 ? "" : "s"} ago): create a new one, store it, and update expiresOn`,
-    });
-  } else if (left <= decl.expiryWarningDays) {
-    findings.push({
-      severity: "warning",
-      key: "expiresOn",
-      message: `the PAT expires on ${decl.expiresOn}, in ${left} day${left === 1 ? "" : "s"} (warning window ${decl.expiryWarningDays} days): rotate it`,
-    });
-  }
 
   if (decl.createdOn !== undefined) {
     const created = parseDate(decl.createdOn);

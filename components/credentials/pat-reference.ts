@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { patAuth } from "../azure-devops/runtime/auth";
 import { AdoClient } from "../azure-devops/runtime/client";
 import type { PatModel } from "../config/model";
-import { daysLeft, patEnvProblem } from "./pat-checks";
+import { PatHandoff } from "./pat-handoff";
+import { daysLeft, patEnvProblem, patExpiry } from "./pat-checks";
 
 /** Args of PatReference. */
 export interface PatReferenceArgs {
@@ -39,6 +40,13 @@ export const readProcessEnv: EnvReader = (name) => process.env[name];
  * from a secret config key or an environment variable; a Key Vault reference
  * is passed on as a reference and its value never passes through the program.
  * Creates no cloud resource.
+ *
+ * An expired PAT, or one inside its warning window, is not handed to the
+ * tool: its {@link PatHandoff} keeps the PAT handed before, and when that
+ * differs from the PAT held now the run fails at its end, after every other
+ * change (the client-secret rotation, other integrations) went through. An
+ * unfit PAT that was handed before, unchanged, only gets the config's one
+ * warning. This component prints no warning of its own.
  */
 export class PatReference extends pulumi.ComponentResource {
   /** The PAT (a Pulumi secret), or for Key Vault the `@Microsoft.KeyVault(SecretUri=...)` reference. */
@@ -51,6 +59,8 @@ export class PatReference extends pulumi.ComponentResource {
   declare readonly daysLeft: pulumi.Output<number>;
   /** Declared scopes. */
   declare readonly scopes: pulumi.Output<string[]>;
+  /** Why this run held the PAT back from the tool; undefined when it was handed over or already held by the tool. */
+  declare readonly refusal: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: PatReferenceArgs, opts?: pulumi.ComponentResourceOptions) {
     const p = args.pat;
@@ -95,7 +105,10 @@ export class PatReference extends pulumi.ComponentResource {
         break;
     }
 
-    if (p.testConnection && p.source.kind !== "keyVault") {
+    const expiry = patExpiry(p.expiresOn, p.expiryWarningDays, args.now ?? new Date());
+    const fit = expiry?.fit === true;
+    // An unfit PAT is not handed over, so it is not tested either: a dead PAT must not stop the run.
+    if (p.testConnection && p.source.kind !== "keyVault" && fit) {
       const test = args.testConnection ?? testPatConnection;
       // The value is released to the config store only after the check passes.
       value = pulumi.secret(
@@ -106,13 +119,33 @@ export class PatReference extends pulumi.ComponentResource {
       );
     }
 
-    this.value = value;
+    const offered = value;
+    const handoff = new PatHandoff(`${name}-handoff`, { value: offered, fit }, { parent: this });
+    // A Key Vault reference names where the PAT is; it is not the PAT, and stays readable.
+    this.value = p.source.kind === "keyVault" ? pulumi.unsecret(handoff.value) : pulumi.secret(handoff.value);
+    this.refusal = pulumi
+      .all([handoff.value, offered])
+      .apply(([handed, current]) => (fit || handed === current ? undefined : handoffRefusal(args.integration ?? name, source, expiry?.warning ?? "expiresOn is not a date", handed !== "")));
     this.source = pulumi.output(source);
     this.expiresOn = pulumi.output(p.expiresOn);
     this.daysLeft = pulumi.output(daysLeft(p.expiresOn, args.now ?? new Date()) ?? 0);
     this.scopes = pulumi.output([...p.scopes]);
+    // Nothing waits on this Output: a held handoff fails the run (an unhandled RunError, one line, no
+    // stack) only once every other change is made, the client-secret rotation and other integrations included.
+    this.refusal.apply((refusal) => {
+      if (refusal !== undefined) throw new pulumi.RunError(refusal);
+    });
     this.registerOutputs({ source: this.source, expiresOn: this.expiresOn, daysLeft: this.daysLeft, scopes: this.scopes });
   }
+}
+
+/**
+ * The one line a run ends with when it held a PAT back: which integration,
+ * which PAT, why, and what the tool keeps in the meantime.
+ */
+export function handoffRefusal(integration: string, source: string, why: string, toolHasOne: boolean): string {
+  const keeps = toolHasOne ? "the tool keeps the PAT it was handed before" : "the tool has no PAT yet";
+  return `integration ${integration}: pat: ${source} was not handed to the tool, ${keeps}: ${why}`;
 }
 
 /** Where a PAT comes from, in words, for outputs and error messages. */

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ROTATION_DAYS, MAX_ROTATION_DAYS } from "../config/schema";
 import type { ResourcePrincipals } from "./resource-principals";
 import { resolveScopeIds } from "./resource-principals";
-import { secretRotation, type SecretRotation } from "./rotation";
+import { RecordedValue } from "./recorded-value";
+import { defaultMinValidityDays, minValidityProblem, secretRotation, type SecretRotation } from "./rotation";
 import { AZURE_DEVOPS_APP_ID, MICROSOFT_GRAPH_APP_ID } from "./scopes";
 
 /** Args of EntraApp. */
@@ -18,12 +19,16 @@ export interface EntraAppArgs {
   readonly graphScopes?: readonly string[];
   /** Issue ID tokens from the authorize endpoint. Defaults to false. */
   readonly idTokens?: boolean;
-  /** Object IDs of further owners; the deploying identity is always one. Defaults to none. */
+  /** Object IDs of further owners; the identity that first created the app is always one. Defaults to none. */
   readonly owners?: readonly string[];
   /** Who may sign in. Defaults to "AzureADMyOrg". */
   readonly signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
   /** Client-secret rotation period in days, at most 730. Defaults to 180. */
   readonly secretRotationDays?: number;
+  /** Whether the app has client secrets; false when a federated credential stands in for them. Defaults to true. */
+  readonly clientSecrets?: boolean;
+  /** Least validity, in days, a client secret is created with: at most half of secretRotationDays. Defaults to 30, or half the period when that is shorter. */
+  readonly secretMinValidityDays?: number;
   /** The clock the rotation windows are computed from. Defaults to now. */
   readonly now?: Date;
   /** Tags on the app registration, read by the policy pack. Defaults to none. */
@@ -54,10 +59,13 @@ export class EntraApp extends pulumi.ComponentResource {
   declare readonly issuer: pulumi.Output<string>;
   /** Registered redirect URIs. */
   declare readonly redirectUris: pulumi.Output<string[]>;
-  /** The newer client secret, as a Pulumi secret. */
-  declare readonly clientSecret: pulumi.Output<string>;
-  /** Which slot is current and when each rotates (ISO dates). */
-  declare readonly secretRotation: pulumi.Output<{ current: string; slots: { slot: string; rotatesOn: string }[] }>;
+  /** The newer client secret, as a Pulumi secret; undefined when the app has no client secrets. */
+  declare readonly clientSecret: pulumi.Output<string> | undefined;
+  /** Which slot is current and when each rotates (ISO dates); undefined when the app has no client secrets. */
+  declare readonly secretRotation: pulumi.Output<{ current: string; slots: { slot: string; rotatesOn: string }[] }> | undefined;
+
+  /** Owners of the app registration and its service principal: the first creator and the configured ones. */
+  declare readonly owners: pulumi.Output<string[]>;
 
   /** The rotation windows this app was planned with (plain values, for the plan and tests). */
   readonly rotation: SecretRotation;
@@ -68,6 +76,9 @@ export class EntraApp extends pulumi.ComponentResource {
     if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > MAX_ROTATION_DAYS) {
       throw new Error(`EntraApp ${name}: secretRotationDays must be a whole number from 1 to ${MAX_ROTATION_DAYS} (got ${rotationDays})`);
     }
+    const minValidityDays = args.secretMinValidityDays ?? defaultMinValidityDays(rotationDays);
+    const minValidity = minValidityProblem(minValidityDays, rotationDays);
+    if (minValidity !== undefined) throw new Error(`EntraApp ${name}: secretMinValidityDays ${minValidity}`);
     const redirectUris = [...(args.redirectUris ?? [])];
     const adoScopes = [...(args.adoScopes ?? [])];
     const graphScopes = [...(args.graphScopes ?? [])];
@@ -91,11 +102,11 @@ export class EntraApp extends pulumi.ComponentResource {
         return out;
       });
 
-    // The azuread provider drops the caller from owners unless listed, after which an
-    // identity with only Application.ReadWrite.OwnedBy can no longer add the secrets.
-    const owners = pulumi
-      .output(args.principals.callerObjectId)
-      .apply((caller) => [...new Set([caller, ...(args.owners ?? [])])].sort());
+    // Owners are the configured ones plus the identity that first created the app, recorded
+    // once: following whoever runs `up` would let a developer's run drop the CI identity,
+    // which with only Application.ReadWrite.OwnedBy could then no longer add the secrets.
+    const creator = new RecordedValue(`${name}-creator`, { value: args.principals.callerObjectId }, { parent: this });
+    const owners = creator.value.apply((first) => appOwners(first, args.owners ?? []));
 
     const app = new azuread.Application(
       `${name}-app`,
@@ -117,7 +128,7 @@ export class EntraApp extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const rotation = secretRotation(args.now ?? new Date(), rotationDays);
+    const rotation = secretRotation(args.now ?? new Date(), rotationDays, minValidityDays);
     const slot = (w: SecretRotation["a"]) =>
       new azuread.ApplicationPassword(
         `${name}-secret-${w.slot}`,
@@ -132,7 +143,7 @@ export class EntraApp extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-    const secrets = { a: slot(rotation.a), b: slot(rotation.b) };
+    const secrets = args.clientSecrets === false ? undefined : { a: slot(rotation.a), b: slot(rotation.b) };
 
     const tenantId = args.principals.tenantId;
     this.rotation = rotation;
@@ -144,12 +155,15 @@ export class EntraApp extends pulumi.ComponentResource {
     this.tokenUrl = pulumi.interpolate`https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token`;
     this.issuer = pulumi.interpolate`https://login.microsoftonline.com/${tenantId}/v2.0`;
     this.redirectUris = pulumi.output(redirectUris);
+    this.owners = owners;
     // Explicit: the mock runtime does not mark provider outputs secret.
-    this.clientSecret = pulumi.secret(secrets[rotation.current].value);
-    this.secretRotation = pulumi.output({
-      current: rotation.current,
-      slots: [rotation.a, rotation.b].map((w) => ({ slot: w.slot, rotatesOn: rfc3339(w.end) })),
-    });
+    this.clientSecret = secrets && pulumi.secret(secrets[rotation.current].value);
+    this.secretRotation =
+      secrets &&
+      pulumi.output({
+        current: rotation.current,
+        slots: [rotation.a, rotation.b].map((w) => ({ slot: w.slot, rotatesOn: rfc3339(w.rotatesOn) })),
+      });
 
     this.registerOutputs({
       clientId: this.clientId,
@@ -160,10 +174,20 @@ export class EntraApp extends pulumi.ComponentResource {
       tokenUrl: this.tokenUrl,
       issuer: this.issuer,
       redirectUris: this.redirectUris,
+      owners: this.owners,
       clientSecret: this.clientSecret,
       secretRotation: this.secretRotation,
     });
   }
+}
+
+/**
+ * The owners of an app registration and its service principal: the identity
+ * that first created it and the configured ones, once each, sorted, so runs
+ * by different identities ask for the same list.
+ */
+export function appOwners(firstCreator: string, configured: readonly string[]): string[] {
+  return [...new Set([firstCreator, ...configured])].sort();
 }
 
 /** A date as RFC 3339 in UTC with whole seconds (`2027-03-03T00:00:00Z`), as Microsoft Graph returns it. */

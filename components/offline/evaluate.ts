@@ -55,6 +55,11 @@ export interface EvaluateOptions {
   readonly now?: Date;
   /** How the offline tenant answers lookups. Defaults to a tenant that has the Azure DevOps service principal. */
   readonly tenant?: { readonly hasAzureDevOps?: boolean };
+  /**
+   * The offline organization's projects. Defaults to {@link offlineProjects} of the stack's config; the plan
+   * against a base ref passes one organization to both sides, so a `*` selector matches the same projects.
+   */
+  readonly projectLookup?: ProjectLookup;
   /** Handed the mocks before the program runs, so a test can see what was registered even when it fails. */
   readonly onMocks?: (mocks: OfflineMocks) => void;
 }
@@ -124,7 +129,7 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   opts.onMocks?.(mocks);
   pulumi.runtime.setMocks(mocks, project, opts.stack, true);
   pulumi.runtime.setAllConfig(flat.config, flat.secretKeys);
-  const projectLookup = offlineProjects(flat.config, project);
+  const projectLookup = opts.projectLookup ?? offlineProjects(flat.config, project);
   const projectNames = Object.fromEntries((await projectLookup("")).map((p) => [p.id, p.name]));
 
   // The mocks are not told a resource's parent or URN; the monitor is. Registrations
@@ -191,6 +196,8 @@ export function offlineDeps(projectLookup: ProjectLookup, now: Date | undefined)
     projectLookup,
     readEnv: (name) => (name === ALLOWED_HOSTS_VARIABLE ? process.env[name] : `${OFFLINE_SECRET_PREFIX}env-${name}`),
     testPatConnection: async () => undefined,
+    // The plan prints the stack's `warnings` output; the engine's log line would repeat each one.
+    warn: () => undefined,
   };
 }
 

@@ -1,21 +1,48 @@
-import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS, PUBLISHED_GRAPH_SCOPE_IDS } from "../entra/published-ids";
 import type { Evaluation, PlannedResource } from "./evaluate";
-import { AZURE_DEVOPS_APP_ID, MICROSOFT_GRAPH_APP_ID } from "../entra/scopes";
 import type { PolicyFinding } from "../../policies/policies";
+import { OFFLINE_DEPLOYER, SECTIONS, STACK_ROW, apiName, integrationOf, reviewOf, scopeName, type IntegrationReview, type ReviewChange, type ReviewItem, type Section } from "./review";
 
 /** A policy result as the plan lists it: what the pack's runner found. */
 export type PlanPolicyResult = PolicyFinding;
+
+/** A secret key the stack file does not set, and the command that sets it. */
+export interface UnsetSecret {
+  readonly key: string;
+  readonly command: string;
+}
+
+/** How the plan was asked for: where the stack name came from, and what must be set before `pulumi up`. */
+export interface PlanContext {
+  /** `--stack`, the file name, or the default. */
+  readonly stackFrom?: string;
+  /** Secret keys the integrations reference that the stack file does not set. */
+  readonly unset?: readonly UnsetSecret[];
+}
+
+/** The base a pull request is planned against (`--base`). */
+export interface BaseInfo {
+  /** The ref as given. */
+  readonly ref: string;
+  /** The commit it names. */
+  readonly commit: string;
+  /** Why the changes are measured against nothing (no stack file at the base, or the base could not be planned). */
+  readonly note?: string;
+}
 
 /** The plan as one JSON document (`npm run plan -- --json`). */
 export interface PlanDocument {
   readonly project: string;
   readonly stack: string;
+  /** Where the stack name came from. */
+  readonly stackFrom?: string;
   readonly organizationUrl: unknown;
   readonly resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
   readonly outputs: Record<string, unknown>;
   readonly integrations: Record<string, { resources: string[] }>;
   readonly warnings: unknown;
   readonly policies: readonly PlanPolicyResult[];
+  /** Secret keys to set before `pulumi up`, with the command for each. */
+  readonly toSetBeforeUp: readonly UnsetSecret[];
 }
 
 const COMPONENT_PREFIX = "ado-integrations:";
@@ -25,7 +52,7 @@ const COMPONENT_PREFIX = "ado-integrations:";
 type Loose = any;
 
 /** Builds the JSON plan: resources with type token, name, parent name and inputs, plus outputs. */
-export function planDocument(e: Evaluation, policies: readonly PlanPolicyResult[] = []): PlanDocument {
+export function planDocument(e: Evaluation, policies: readonly PlanPolicyResult[] = [], ctx: PlanContext = {}): PlanDocument {
   const byUrn = new Map(e.resources.map((r) => [r.urn, r]));
   const integrations: Record<string, { resources: string[] }> = {};
   for (const r of e.resources) {
@@ -35,29 +62,16 @@ export function planDocument(e: Evaluation, policies: readonly PlanPolicyResult[
   return {
     project: e.project,
     stack: e.stack,
+    ...(ctx.stackFrom !== undefined && { stackFrom: ctx.stackFrom }),
     organizationUrl: e.outputs.organizationUrl,
     resources: e.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ? (byUrn.get(r.parent)?.name ?? r.parent) : null, inputs: r.inputs })),
     outputs: e.outputs,
     integrations,
     warnings: e.outputs.warnings ?? [],
     policies,
+    toSetBeforeUp: ctx.unset ?? [],
   };
 }
-
-/** The Integration component a resource belongs to, by walking up its parents. */
-function integrationOf(r: PlannedResource, byUrn: Map<string, PlannedResource>): string | undefined {
-  let cur: PlannedResource | undefined = r;
-  while (cur) {
-    if (cur.type === "ado-integrations:index:Integration") return cur.name;
-    cur = cur.parent ? byUrn.get(cur.parent) : undefined;
-  }
-  return undefined;
-}
-
-const scopeName = (resourceAppId: string, id: string): string => {
-  const table = resourceAppId === AZURE_DEVOPS_APP_ID ? PUBLISHED_AZURE_DEVOPS_SCOPE_IDS : resourceAppId === MICROSOFT_GRAPH_APP_ID ? PUBLISHED_GRAPH_SCOPE_IDS : {};
-  return Object.entries(table).find(([, v]) => v === id)?.[0] ?? "?";
-};
 
 /** Key inputs of a resource, one `name: value` string each. */
 function keyInputs(r: PlannedResource, projectNames: Readonly<Record<string, string>> = {}): string[] {
@@ -68,7 +82,7 @@ function keyInputs(r: PlannedResource, projectNames: Readonly<Record<string, str
       if (i.web?.redirectUris?.length) lines.push(`redirectUris: ${i.web.redirectUris.join(", ")}`);
       if (i.web?.implicitGrant?.idTokenIssuanceEnabled) lines.push("ID tokens: issued");
       for (const rra of i.requiredResourceAccesses ?? []) {
-        const api = rra.resourceAppId === AZURE_DEVOPS_APP_ID ? "Azure DevOps" : rra.resourceAppId === MICROSOFT_GRAPH_APP_ID ? "Microsoft Graph" : rra.resourceAppId;
+        const api = apiName(rra.resourceAppId);
         const scopes = (rra.resourceAccesses ?? []).map((a: { id: string; type: string }) => `${scopeName(rra.resourceAppId, a.id)} (${a.id}, ${a.type})`);
         lines.push(`delegated scopes, ${api}: ${scopes.join(", ")}`);
       }
@@ -123,11 +137,12 @@ function storeLines(e: Evaluation, integration: string, pad: string): string[] {
 }
 
 /** The plain-text plan printed by `npm run plan`. */
-export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] = []): string {
-  const doc = planDocument(e, policies);
+export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] = [], ctx: PlanContext = {}): string {
+  const doc = planDocument(e, policies, ctx);
   const out: string[] = [];
   const custom = e.resources.filter((r) => !r.type.startsWith(COMPONENT_PREFIX));
   out.push(`Offline plan for stack "${e.stack}" of ${e.project}: organization ${String(doc.organizationUrl)}`);
+  if (ctx.stackFrom !== undefined) out.push(`Stack name "${e.stack}" from ${ctx.stackFrom}.`);
   out.push("Evaluated under Pulumi's mock runtime: no cloud calls, no credentials; IDs are made up, scope IDs are Microsoft's published ones.");
   out.push("");
   const byUrn = new Map(e.resources.map((r) => [r.urn, r]));
@@ -162,6 +177,7 @@ export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] 
     }
     out.push("");
   }
+  out.push(...unsetLines(ctx.unset));
   const warnings = (doc.warnings as string[]) ?? [];
   out.push(warnings.length ? "warnings:" : "warnings: none");
   for (const w of warnings) out.push(`  ! ${w}`);
@@ -184,18 +200,138 @@ function indentJson(key: string, value: unknown, pad: string): string[] {
   return lines;
 }
 
-/** A PR-comment-ready summary with a mermaid diagram (`npm run plan -- --markdown`). */
-export function renderMarkdown(e: Evaluation, policies: readonly PlanPolicyResult[] = []): string {
-  const doc = planDocument(e, policies);
+
+/** The secret keys to set before `pulumi up`, one command each (the plan itself does not need them). */
+function unsetLines(unset: readonly UnsetSecret[] | undefined): string[] {
+  if (!unset?.length) return [];
+  return [`to set before \`pulumi up\` (${unset.length} secret key${unset.length === 1 ? "" : "s"} the stack file does not set; the offline plan used stand-ins):`, ...unset.map((u) => `  ${u.command}`), ""];
+}
+
+/** A list longer than this is collapsed in the pull-request comment. */
+const COLLAPSE_OVER = 8;
+
+/** Text for a markdown table cell: no line breaks, no column breaks. */
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** A list of names as code spans, collapsed in `<details>` when long. */
+function nameList(title: string, names: readonly string[]): string[] {
+  const list = names.map((n) => `\`${n}\``).join(", ");
+  if (names.length <= COLLAPSE_OVER) return [`- ${title} (${names.length}): ${list}`];
+  return [`- <details><summary>${title} (${names.length})</summary>`, "", `  ${list}`, "", "  </details>"];
+}
+
+const items = (r: IntegrationReview, section: Section): readonly ReviewItem[] => r.sections[section] ?? [];
+
+/** The reviewer's view of one integration: where data goes, what it may do, who owns it, where its secrets are. */
+function integrationMarkdown(r: IntegrationReview, store: string): string[] {
+  const out: string[] = [`#### \`${r.name}\`: preset \`${r.preset}\`, mode \`${r.mode}\``, ""];
+  if (r.summary) out.push(`${r.summary}.`, "");
+
+  const hooks = items(r, "Webhooks").filter((h) => h.key.includes(" / "));
+  if (hooks.length > 0) {
+    const targets = new Map<string, { events: Set<string>; projects: Set<string> }>();
+    for (const h of hooks) {
+      const [project, event] = h.key.split(" / ") as [string, string];
+      const t = targets.get(h.value) ?? { events: new Set(), projects: new Set() };
+      t.events.add(event);
+      t.projects.add(project);
+      targets.set(h.value, t);
+    }
+    out.push(`**Webhooks**: ${hooks.length} subscription${hooks.length === 1 ? "" : "s"}`);
+    for (const [target, t] of targets) {
+      const url = target.split(" ")[0]!;
+      let host = url;
+      try {
+        host = new URL(url).host;
+      } catch {
+        // Shown as written.
+      }
+      out.push(`- to ${url} (host \`${host}\`): ${target.slice(url.length + 2, -1)}`);
+      out.push(...nameList("events", [...t.events]), ...nameList("projects", [...t.projects]));
+    }
+    const password = items(r, "Webhooks").find((h) => h.key === "password");
+    if (password) out.push(`- password: ${password.value}`);
+    out.push("");
+  }
+
+  const app = items(r, "Entra app");
+  if (app.length > 0) {
+    const get = (k: string) => app.find((x) => x.key === k)?.value;
+    out.push(`**Entra app** \`${get("display name")}\`: sign-in audience \`${get("sign-in audience")}\`, ID tokens ${get("ID tokens")}`);
+    for (const x of app.filter((a) => a.key.startsWith("redirect URI "))) out.push(`- ${x.key}`);
+    for (const x of app.filter((a) => a.key.startsWith("client secret ") || a.key === "other settings")) out.push(`- ${x.key}: ${x.value}`);
+    out.push("");
+  }
+
+  const scopes = items(r, "Scopes");
+  if (scopes.length > 0) {
+    out.push("**Scopes requested, and why**", "", "| Scope | Kind | Why |", "| --- | --- | --- |");
+    for (const s of scopes) out.push(`| ${cell(s.key)} | ${cell(s.value)} | ${cell(s.why ?? "")} |`);
+    out.push("");
+  }
+
+  const owners = items(r, "Owners");
+  if (owners.length > 0) {
+    out.push(`**Owners**: ${owners.map((o) => `\`${o.key}\` (${o.value}${o.key === OFFLINE_DEPLOYER ? "; the deploying identity, made up offline" : ""})`).join(", ")}`, "");
+  }
+
+  const sp = items(r, "Service principal");
+  if (sp.length > 0) {
+    const projects = sp.filter((x) => x.key.startsWith("project ")).map((x) => `${x.key.slice("project ".length)} (${x.value})`);
+    out.push(`**Service principal** joins the organization with access level \`${sp.find((x) => x.key === "access level")?.value}\``);
+    const settings = sp.find((x) => x.key === "other settings");
+    out.push(...(projects.length ? nameList("projects", projects) : ["- projects: none"]), ...(settings ? [`- other settings: ${settings.value}`] : []), "");
+  }
+
+  const pat = items(r, "PAT");
+  if (pat.length > 0) out.push(`**PAT**: ${pat.map((x) => (x.key === "source" ? x.value : `${x.key} ${x.value}`)).join("; ")}`, "");
+
+  const keys = items(r, "Config-store keys");
+  if (keys.length > 0) {
+    const secret = keys.filter((k) => k.value.endsWith(" (secret)"));
+    out.push(`**Config-store keys** (${store}): ${keys.map((k) => `\`${k.key}\``).join(", ")}`);
+    out.push(`- holding secrets: ${secret.length ? secret.map((k) => `\`${k.value.slice(0, -" (secret)".length)}\``).join(", ") : "none"}`, "");
+  }
+
+  const other = items(r, "Other resources");
+  if (other.length > 0) {
+    out.push("**Other resources**", "");
+    for (const o of other) out.push(`- \`${o.key}\`: ${o.value}`);
+    out.push("");
+  }
+  return out;
+}
+
+/** Warnings, policy findings and secrets to set: the same in a full plan and a plan of changes. */
+function markdownFooter(warnings: readonly string[], policies: readonly PlanPolicyResult[], ctx: PlanContext): string[] {
+  const out: string[] = [];
+  if (ctx.unset?.length) {
+    out.push("**To set before `pulumi up`**: secret keys the stack file does not set (the offline plan used stand-ins)", "", "```sh", ...ctx.unset.map((u) => u.command), "```", "");
+  }
+  if (warnings.length) out.push("**Warnings**", "", ...warnings.map((w) => `- ${w}`), "");
+  out.push(
+    ...(policies.length
+      ? ["**Policy findings**", "", ...policies.map((p) => `- ${p.enforcement}: \`${p.policy}\` on \`${p.resource}\`: ${p.message}`), ""]
+      : ["Policies: all passed.", ""]),
+  );
+  out.push("Secrets are shown nowhere in this plan; their fields are listed by name only.");
+  return out;
+}
+
+/** A PR-comment-ready summary with a mermaid diagram, then per integration what a reviewer must see (`npm run plan -- --markdown`). */
+export function renderMarkdown(e: Evaluation, policies: readonly PlanPolicyResult[] = [], ctx: PlanContext = {}): string {
+  const doc = planDocument(e, policies, ctx);
   const byUrn = new Map(e.resources.map((r) => [r.urn, r]));
   const custom = e.resources.filter((r) => !r.type.startsWith(COMPONENT_PREFIX));
   const integrations = (e.outputs.integrations ?? {}) as Record<string, Record<string, Loose>>;
   const fields = (e.outputs.fields ?? {}) as Record<string, Record<string, unknown>>;
+  const store = (e.outputs.configStore ?? { kind: "stackOutputs" }) as Record<string, Loose>;
+  const where = store.kind === "variableGroup" ? `variable group ${store.name}` : "stack outputs";
   const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
   const out: string[] = [];
   out.push(`### ado-integrations plan: \`${e.stack}\``);
   out.push("");
-  out.push(`Organization: ${String(doc.organizationUrl)}. ${custom.length} resources. Offline evaluation (mock runtime): IDs are made up.`);
+  out.push(`Organization: ${String(doc.organizationUrl)}. ${custom.length} resources. Offline evaluation (mock runtime): IDs are made up.${ctx.stackFrom ? ` Stack name from ${ctx.stackFrom}.` : ""}`);
   out.push("");
   out.push("| Integration | Preset (mode) | Creates | Config-store keys |");
   out.push("| --- | --- | --- | --- |");
@@ -209,19 +345,99 @@ export function renderMarkdown(e: Evaluation, policies: readonly PlanPolicyResul
     out.push(`| ${name} | ${info.preset} (${info.mode}) | ${creates} | ${keys} |`);
     graph.push(`  stack --> ${id(name)}["${name} (${info.preset})"]`);
     for (const [k, n] of kinds) graph.push(`  ${id(name)} --> ${id(name)}_${id(k)}["${n} x ${k}"]`);
-    const store = (e.outputs.configStore ?? { kind: "stackOutputs" }) as Record<string, Loose>;
-    const where = store.kind === "variableGroup" ? `variable group ${store.name}` : "stack outputs";
     if (keys) graph.push(`  ${id(name)} --> ${id(name)}_store["${Object.keys(fields[name] ?? {}).length} fields in ${where}"]`);
   }
   graph.push("```");
   out.push("", ...graph, "");
-  const warnings = (doc.warnings as string[]) ?? [];
-  if (warnings.length) out.push("**Warnings**", "", ...warnings.map((w) => `- ${w}`), "");
-  out.push(
-    ...(policies.length
-      ? ["**Policy findings**", "", ...policies.map((p) => `- ${p.enforcement}: \`${p.policy}\` on \`${p.resource}\`: ${p.message}`), ""]
-      : ["Policies: all passed.", ""]),
-  );
-  out.push("Secrets are shown nowhere in this plan; their fields are listed by name only.");
+  const review = reviewOf(e);
+  const storeText = review.stack["Config-store keys"]?.[0]?.value ?? where;
+  for (const r of review.integrations) out.push(...integrationMarkdown(r, storeText));
+  const shared = review.stack["Other resources"] ?? [];
+  if (shared.length > 0) out.push("**Shared by the stack**", "", ...shared.map((o) => `- \`${o.key}\`: ${o.value}`), "");
+  out.push(...markdownFooter((doc.warnings as string[]) ?? [], policies, ctx));
   return out.join("\n");
+}
+
+const MARK = { added: "+", removed: "-", changed: "~" } as const;
+
+/** The changes grouped by integration, in the order they came. */
+function byIntegration(changes: readonly ReviewChange[]): Map<string, ReviewChange[]> {
+  const groups = new Map<string, ReviewChange[]>();
+  for (const c of changes) (groups.get(c.integration) ?? groups.set(c.integration, []).get(c.integration)!).push(c);
+  return groups;
+}
+
+/** What an integration's changes amount to: added or removed whole, or changed. */
+function integrationState(list: readonly ReviewChange[]): string {
+  const own = list.filter((c) => c.section === "Integration");
+  if (own.length > 0 && own.every((c) => c.kind === "added")) return "new integration";
+  if (own.length > 0 && own.every((c) => c.kind === "removed")) return "removed integration";
+  return "changed";
+}
+
+/** The base line of a plan of changes. */
+function baseLine(base: BaseInfo, code: (s: string) => string): string {
+  return `Changes against ${code(base.ref)} (${base.commit.slice(0, 12)})${base.note ? `: ${base.note}` : ""}`;
+}
+
+/**
+ * Only what the pull request changes, for its comment (`--markdown --base <ref>`):
+ * per integration the hooks, scopes, owners, access levels, PAT and
+ * config-store keys added, removed or changed, long sections collapsed.
+ */
+export function renderChangesMarkdown(e: Evaluation, changes: readonly ReviewChange[], base: BaseInfo, policies: readonly PlanPolicyResult[] = [], ctx: PlanContext = {}): string {
+  const out: string[] = [`### ado-integrations plan: \`${e.stack}\``, ""];
+  out.push(`${baseLine(base, (x) => `\`${x}\``)}. Organization: ${String(e.outputs.organizationUrl)}. Offline evaluation of both (mock runtime): IDs are made up.${ctx.stackFrom ? ` Stack name from ${ctx.stackFrom}.` : ""}`, "");
+  if (changes.length === 0) out.push("No changes: the same webhooks, scopes, owners, access levels, PATs and config-store keys as the base.", "");
+  else out.push(`${changes.length} change${changes.length === 1 ? "" : "s"}: \`+\` added, \`-\` removed, \`~\` changed.`, "");
+  for (const [name, list] of byIntegration(changes)) {
+    out.push(name === STACK_ROW ? "#### The stack" : `#### \`${name}\`: ${integrationState(list)}`, "");
+    for (const section of SECTIONS) {
+      const rows = list.filter((c) => c.section === section);
+      if (rows.length === 0) continue;
+      const table = ["| | Item | Before | After | Why |", "| --- | --- | --- | --- | --- |", ...rows.map((c) => `| ${MARK[c.kind]} | ${cell(c.key)} | ${cell(c.before ?? "")} | ${cell(c.after ?? "")} | ${cell(c.why ?? "")} |`)];
+      const counts = (["added", "removed", "changed"] as const).map((k) => [k, rows.filter((c) => c.kind === k).length] as const).filter(([, n]) => n > 0);
+      const summary = `${section}: ${counts.map(([k, n]) => `${n} ${k}`).join(", ")}`;
+      if (rows.length > COLLAPSE_OVER) out.push(`<details><summary>${summary}</summary>`, "", ...table, "", "</details>", "");
+      else out.push(`**${summary}**`, "", ...table, "");
+    }
+  }
+  out.push(...markdownFooter((e.outputs.warnings as string[]) ?? [], policies, ctx));
+  return out.join("\n");
+}
+
+/** The same changes as plain text (`--base` without `--markdown`). */
+export function renderChangesText(e: Evaluation, changes: readonly ReviewChange[], base: BaseInfo, policies: readonly PlanPolicyResult[] = [], ctx: PlanContext = {}): string {
+  const out: string[] = [`Offline plan for stack "${e.stack}" of ${e.project}: organization ${String(e.outputs.organizationUrl)}`];
+  if (ctx.stackFrom !== undefined) out.push(`Stack name "${e.stack}" from ${ctx.stackFrom}.`);
+  out.push(`${baseLine(base, (x) => x)}.`, "");
+  if (changes.length === 0) out.push("no changes", "");
+  for (const [name, list] of byIntegration(changes)) {
+    out.push(name === STACK_ROW ? "the stack:" : `${name} (${integrationState(list)}):`);
+    for (const c of list) {
+      const value = c.kind === "changed" ? `${c.before} -> ${c.after}` : (c.after ?? c.before ?? "");
+      out.push(`  ${MARK[c.kind]} ${c.section}: ${c.key}${value ? `: ${value}` : ""}${c.why ? ` (${c.why})` : ""}`);
+    }
+    out.push("");
+  }
+  out.push(...unsetLines(ctx.unset));
+  const warnings = (e.outputs.warnings as string[]) ?? [];
+  out.push(warnings.length ? "warnings:" : "warnings: none", ...warnings.map((w) => `  ! ${w}`));
+  out.push(policies.length ? "policies:" : "policies: all passed");
+  for (const p of policies) out.push(`  ${p.enforcement === "mandatory" ? "x" : "!"} [${p.enforcement}] ${p.policy} on ${p.resource}: ${p.message}`);
+  return out.join("\n");
+}
+
+/** The changes as one JSON document (`--json --base <ref>`). */
+export function changesDocument(e: Evaluation, changes: readonly ReviewChange[], base: BaseInfo, policies: readonly PlanPolicyResult[] = [], ctx: PlanContext = {}) {
+  return {
+    project: e.project,
+    stack: e.stack,
+    ...(ctx.stackFrom !== undefined && { stackFrom: ctx.stackFrom }),
+    base,
+    changes,
+    warnings: e.outputs.warnings ?? [],
+    policies,
+    toSetBeforeUp: ctx.unset ?? [],
+  };
 }

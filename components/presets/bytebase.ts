@@ -1,37 +1,30 @@
 import type { Preset } from "./types";
 
-/** Bytebase: GitOps through an Entra app in place of an Azure DevOps OAuth app, or a PAT. */
+/**
+ * Bytebase: GitOps for Azure DevOps now runs in Azure Pipelines, which call
+ * Bytebase with a Bytebase service account. Bytebase holds no Azure DevOps
+ * credential, so the preset creates nothing; both ways of handing Bytebase one
+ * are refused with the reason.
+ */
 export const bytebase: Preset = {
   name: "bytebase",
   displayName: "Bytebase",
-  defaultMode: "oauth",
+  defaultMode: "pipeline",
   modes: {
-    oauth: {
-      summary: "Entra app standing in for the retired Azure DevOps OAuth app: Code (full), Identity (read), Project and team (read)",
-      entraApp: {
-        adoScopes: ["vso.code_full", "vso.identity", "vso.project"],
-        graphScopes: [],
-        allowBroadScopes: ["vso.code_full"],
-        redirect: true,
-        redirectHint: "{Bytebase external URL}/oauth/callback",
-        idTokens: false,
-      },
-      form: [
-        { label: "Application ID", source: "clientId" },
-        { label: "Secret", source: "clientSecret" },
-      ],
-    },
-    pat: {
-      summary: "A PAT scoped to this organization only (all-organizations PATs stop working on 2026-12-01)",
-      pat: { scopes: ["vso.code_full", "vso.identity", "vso.project"] },
-      form: [
-        { label: "Instance URL", source: "organizationUrl" },
-        { label: "Personal Access Token", source: "pat" },
-      ],
+    pipeline: {
+      summary: "Nothing in Entra ID or Azure DevOps: Azure Pipelines run bytebase-action with a Bytebase service account (BYTEBASE_URL, BYTEBASE_SERVICE_ACCOUNT, BYTEBASE_SERVICE_ACCOUNT_SECRET)",
+      form: [],
     },
   },
+  retiredModes: {
+    oauth:
+      "Bytebase's Azure DevOps OAuth flow posts to app.vssps.visualstudio.com/oauth2/token, the retired Azure DevOps OAuth service, so an Entra app cannot stand in for it; use mode pipeline (the default): Azure Pipelines run bytebase-action with a Bytebase service account, and Bytebase needs no Azure DevOps credential",
+    pat:
+      "Bytebase's Azure DevOps connector lists repositories through app.vssps.visualstudio.com/_apis/accounts, which only an all-organizations PAT can call, and those stopped working on 2026-12-01 (an organization-scoped PAT is refused there); use mode pipeline (the default): Azure Pipelines run bytebase-action with a Bytebase service account, and Bytebase needs no Azure DevOps credential",
+  },
   notes: [
-    "Azure DevOps OAuth apps take no new registrations since April 2025 and are retired in 2026: the OAuth flow maps to an Entra ID app.",
-    "Bytebase's PAT flow asks for an all-organizations PAT; those stop working on 2026-12-01, so only an organization-scoped PAT is accepted.",
+    "Read 2026-12-02: bytebase/bytebase.com mintlify/vcs-integration/overview.mdx and tutorials/gitops-azure-devops-workflow.mdx: GitOps with Azure DevOps is an Azure Pipeline calling the Bytebase API (bytebase-action) as a Bytebase service account.",
+    "Read 2026-12-02: bytebase/bytebase backend/plugin/vcs/azure/azure.go (commit 844f0ce): OAuth token exchange at app.vssps.visualstudio.com/oauth2/token, repository listing through profiles/me and _apis/accounts?memberId=, account-level calls an organization-scoped token cannot make.",
+    "The pipeline's own job token (System.AccessToken) posts the SQL review results; nothing in this stack has to hold a credential for Bytebase.",
   ],
 };

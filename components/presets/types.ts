@@ -5,7 +5,7 @@
  */
 
 /** Names of the presets the program supports. */
-export const PRESET_NAMES = ["terrakube", "bytebase", "gitpod", "spacelift", "infrakitchen", "custom"] as const;
+export const PRESET_NAMES = ["terrakube", "bytebase", "gitpod", "ona", "spacelift", "infrakitchen", "hcp-terraform", "atlantis", "backstage", "custom"] as const;
 
 /** A supported preset. */
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -21,7 +21,11 @@ export const FIELD_SOURCES = [
   "redirectUri",
   "organizationUrl",
   "organizationName",
+  // `dev.azure.com/<org>`: the host an Ona runner's Azure DevOps integration asks for.
+  "organizationHost",
   "pat",
+  // The PAT owner's user name (`pat.owner`), for tools that sign in with user name and PAT.
+  "patOwner",
   "webhookUrl",
   "webhookUsername",
   "webhookPassword",
@@ -68,6 +72,10 @@ export interface ServiceHookNeeds {
    * label in place of `*`); a URL elsewhere is a warning. Defaults to any host.
    */
   readonly hostPatterns?: readonly string[];
+  /** The tool issues the webhook password (Spacelift): `passwordSecret` is required, none is generated. Defaults to false. */
+  readonly passwordFromTool?: boolean;
+  /** The path the tool receives webhooks on (Atlantis: `/events`); a URL with another path is a warning. Defaults to any path. */
+  readonly path?: string;
 }
 
 /** One way a tool connects to Azure DevOps. */
@@ -76,10 +84,19 @@ export interface PresetMode {
   readonly summary: string;
   readonly entraApp?: EntraAppNeeds;
   /** The Entra service principal itself is added to the Azure DevOps organization. */
-  readonly servicePrincipal?: { readonly accessLevel: "stakeholder" | "express" | "basic" | "advanced" };
+  readonly servicePrincipal?: {
+    readonly accessLevel: "stakeholder" | "express" | "basic" | "advanced";
+    /** The project group the principal joins unless `servicePrincipal.group` says otherwise. Defaults to Contributors. */
+    readonly group?: "Contributors" | "Readers";
+  };
   readonly serviceHooks?: ServiceHookNeeds;
   /** A PAT the tool is given, with the scopes it needs. */
   readonly pat?: { readonly scopes: readonly string[] };
+  /**
+   * The tool gets its tokens through Azure's default credential chain, so a
+   * federated credential (`workloadIdentity`) can stand in for the client secret.
+   */
+  readonly workloadIdentity?: boolean;
   /** The tool's setup form, in the order the tool shows it. */
   readonly form: readonly FormField[];
 }
@@ -92,4 +109,6 @@ export interface Preset {
   readonly modes: Readonly<Record<string, PresetMode>>;
   /** Facts about the tool that shape the preset, shown in the plan and README. */
   readonly notes: readonly string[];
+  /** Modes the tool no longer supports: the mode name, and why plus what to do instead (one line). */
+  readonly retiredModes?: Readonly<Record<string, string>>;
 }

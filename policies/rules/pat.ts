@@ -10,13 +10,14 @@ import { asString, asStrings, integrationOf, type Props } from "./read";
 import { allowedBroadScopes, broadScopeMessage, FULL_ACCESS_SCOPES, isBroadScope, presetPatScopes } from "./scopes";
 
 /** The declaration a PatReference component registered, read back from its inputs. */
-function patDeclaration(props: Props, expiryWarningDays: number): PatDeclaration {
+function patDeclaration(props: Props): PatDeclaration {
   return {
     expiresOn: asString(props.expiresOn) ?? "",
     createdOn: asString(props.createdOn),
     scopes: asStrings(props.scopes),
     allOrganizations: props.allOrganizations === true,
-    expiryWarningDays,
+    // checkPat does not read the window; the program's one expiry warning does.
+    expiryWarningDays: 0,
   };
 }
 
@@ -25,8 +26,8 @@ function patDeclaration(props: Props, expiryWarningDays: number): PatDeclaration
  * at an unreadable `expiresOn`; the scope and all-organizations rules do not
  * depend on the date, so they are run again against today rather than lost.
  */
-function patFindings(props: Props, now: Date, expiryWarningDays: number): PatFinding[] {
-  const decl = patDeclaration(props, expiryWarningDays);
+function patFindings(props: Props, now: Date): PatFinding[] {
+  const decl = patDeclaration(props);
   const needed = asStrings(props.neededScopes);
   const findings = checkPat(decl, needed, now);
   if (parseDate(decl.expiresOn) !== undefined) return findings;
@@ -37,12 +38,13 @@ function patFindings(props: Props, now: Date, expiryWarningDays: number): PatFin
 const patMessage = (f: PatFinding): string => `pat.${f.key}: ${f.message}`;
 
 /**
- * A PAT is not past its expiry, lives at most a year, and was not created in
- * the future: a `createdOn` after today would shorten the lifetime the year
- * is counted over, so a two-year PAT could pass as a one-year one.
+ * A PAT lives at most a year and was not created in the future: a `createdOn`
+ * after today would shorten the lifetime the year is counted over, so a
+ * two-year PAT could pass as a one-year one. Whether it has expired is not a
+ * rule: the program holds back an expired PAT's handoff and nothing else.
  */
 export function checkPatExpiry(props: Props, now: Date): string[] {
-  const dates = patFindings(props, now, 0)
+  const dates = patFindings(props, now)
     .filter((f) => f.severity === "error" && (f.key === "expiresOn" || f.key === "createdOn"))
     .map(patMessage);
   const createdOn = asString(props.createdOn);
@@ -56,21 +58,14 @@ export function checkPatExpiry(props: Props, now: Date): string[] {
 
 /** A PAT is scoped to one organization: global PATs stop working on `GLOBAL_PAT_CUTOFF`. */
 export function checkPatNotGlobal(props: Props, now: Date): string[] {
-  return patFindings(props, now, 0)
+  return patFindings(props, now)
     .filter((f) => f.key === "allOrganizations")
-    .map(patMessage);
-}
-
-/** A PAT does not expire within `warningDays`: someone has to create and store the next one. */
-export function checkPatExpiringSoon(props: Props, now: Date, warningDays: number): string[] {
-  return patFindings(props, now, warningDays)
-    .filter((f) => f.severity === "warning" && f.key === "expiresOn")
     .map(patMessage);
 }
 
 /** A PAT grants what the tool needs and no more. */
 export function checkPatScopes(props: Props, now: Date): string[] {
-  return patFindings(props, now, 0)
+  return patFindings(props, now)
     .filter((f) => f.key === "scopes")
     .map(patMessage);
 }

@@ -15,8 +15,8 @@ import {
   patAuth,
   TokenSource,
 } from "../../components/azure-devops/runtime";
-import { startLoopback } from "../loopback/server";
-import { LOOPBACK_ALLOWED_HOSTS, useLoopback } from "./helpers";
+import { type Loopback, startLoopback } from "../loopback/server";
+import { HANG_TIMEOUT_SECONDS, LOOPBACK_ALLOWED_HOSTS, useLoopback } from "./helpers";
 
 // Each client here gets its settings, credential and env explicitly, so the process environment stays untouched.
 const server = useLoopback({ environment: false });
@@ -45,7 +45,12 @@ function routeDevAzureComToLoopback(): void {
   });
 }
 
-/** A client with tiny settings whose waits are recorded instead of slept. */
+/**
+ * A client with tiny retry settings whose waits are recorded instead of slept.
+ * The timeout and the time budget are the runtime's defaults, so a busy
+ * machine never turns an answer into a timeout or cuts a retry chain short;
+ * tests that want a timeout hold a call open (`hang`).
+ */
 function client(overrides: Partial<AdoClientOptions> = {}): AdoClient {
   return new AdoClient({
     organizationUrl: server.orgUrl,
@@ -53,8 +58,8 @@ function client(overrides: Partial<AdoClientOptions> = {}): AdoClient {
     maxRetries: 3,
     retryBaseSeconds: 0.005,
     retryMaxDelaySeconds: 0.05,
-    retryMaxSeconds: 5,
-    timeoutSeconds: 0.2,
+    retryMaxSeconds: 120,
+    timeoutSeconds: 30,
     env: LOOPBACK_ENV,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -121,12 +126,14 @@ describe("retries", () => {
   });
 
   it("honours Retry-After as an HTTP date on 503", async () => {
-    const at = new Date(Date.now() + 3000).toUTCString();
+    // A minute ahead (whole seconds: an HTTP date has no fractions), so however slowly
+    // this machine gets from here to the client's reading of it, most of it is left.
+    const at = new Date(Date.now() + 60_000).toUTCString();
     server.faults.add({ path: "_apis/projects", fault: { kind: "status", status: 503, retryAfter: at } });
     await client().request("GET", "_apis/projects");
     expect(sleeps).toHaveLength(1);
-    expect(sleeps[0]).toBeGreaterThan(1000);
-    expect(sleeps[0]).toBeLessThanOrEqual(3000);
+    expect(sleeps[0]).toBeGreaterThan(30_000);
+    expect(sleeps[0]).toBeLessThanOrEqual(60_000);
   });
 
   it("retries a GET on 500 and 503 with jittered exponential backoff", async () => {
@@ -159,18 +166,20 @@ describe("retries", () => {
 
   it("retries a GET after a connection reset and after a timeout", async () => {
     server.faults.add({ path: "_apis/projects", fault: { kind: "reset" } });
-    server.faults.add({ path: "_apis/projects", fault: { kind: "slow", delayMs: 1000 } });
-    const response = await client().request<{ count: number }>("GET", "_apis/projects");
+    server.faults.add({ path: "_apis/projects", fault: { kind: "hang" } });
+    const response = await client({ timeoutSeconds: HANG_TIMEOUT_SECONDS }).request<{ count: number }>("GET", "_apis/projects");
     expect(response.body.count).toBe(3);
-    expect(server.count("GET", "_apis/projects")).toBe(3);
+    expect(server.calls.map((c) => c.status)).toEqual([0, 0, 200]);
   });
 
   it("names a timeout that outlasts the retries", async () => {
-    server.faults.add({ path: "_apis/projects", times: Infinity, fault: { kind: "slow", delayMs: 1000 } });
+    // Every attempt is held open, so no answer can beat the short timeout.
+    server.faults.add({ path: "_apis/projects", times: Infinity, fault: { kind: "hang" } });
     const error = await failure(client({ maxRetries: 1, timeoutSeconds: 0.05 }).request("GET", "_apis/projects"));
     expect(error.message).toBe(
       "Azure DevOps GET /contoso/_apis/projects got no response within 0.05s: the service stayed slow for 2 attempts; retry later, or raise AZDO_REQUEST_TIMEOUT_SECONDS",
     );
+    expect(server.calls.map((c) => c.status)).toEqual([0, 0]);
   });
 });
 
@@ -207,7 +216,7 @@ describe("POST is never retried blindly", () => {
 
   it("is not retried after a timeout, though the service applied it", async () => {
     server.state.subscriptions.clear();
-    server.faults.add({ method: "POST", fault: { kind: "slow", delayMs: 1000 } });
+    server.faults.add({ method: "POST", fault: { kind: "hang" } });
     const error = await failure(client({ timeoutSeconds: 0.05 }).request("POST", "_apis/hooks/subscriptions", { body: subscriptionBody() }));
     expect(error.what).toBe("got no response within 0.05s");
     expect(error.outcomeUnknown).toBe(true);
@@ -360,45 +369,51 @@ describe("auth", () => {
 
 describe("pacing", () => {
   it("waits for X-RateLimit-Delay and spreads calls when X-RateLimit-Remaining runs low", async () => {
-    // A server of its own: pacing is shared per organization URL across clients.
-    const paced = await startLoopback();
-    try {
-      const c = new AdoClient({
+    // A server and organization per case: pacing is shared per organization
+    // URL across clients, so no case (or later test) inherits another's pause.
+    // The waits are tens of seconds, only recorded, so however slowly this
+    // machine gets from one call to the next, most of each is left when the
+    // next call looks.
+    const servers = await Promise.all(["pacing-delay", "pacing-low", "pacing-plenty"].map((organization) => startLoopback({ organization })));
+    const [delayed, lowBudget, plenty] = servers;
+    const pacedClient = (paced: Loopback): AdoClient =>
+      new AdoClient({
         organizationUrl: paced.orgUrl,
         auth: patAuth(paced.pat),
         env: LOOPBACK_ENV,
-        retryMaxDelaySeconds: 0.05,
+        retryMaxDelaySeconds: 30,
         sleep: async (ms) => {
           sleeps.push(ms);
         },
       });
-      paced.faults.add({ fault: { kind: "rateLimit", delaySeconds: 0.02 } });
+    try {
+      const c = pacedClient(delayed!);
+      delayed!.faults.add({ fault: { kind: "rateLimit", delaySeconds: 20 } });
       await c.request("GET", "_apis/projects");
       await c.request("GET", "_apis/projects");
       expect(sleeps).toHaveLength(1);
-      expect(sleeps[0]).toBeGreaterThan(0);
-      expect(sleeps[0]).toBeLessThanOrEqual(20);
+      expect(sleeps[0]).toBeGreaterThan(10_000);
+      expect(sleeps[0]).toBeLessThanOrEqual(20_000);
 
-      // The recorded sleeps do not wait; let real time pass the paced moment.
-      const settle = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 60));
-      await settle();
       sleeps.length = 0;
-      paced.faults.add({ fault: { kind: "rateLimit", remaining: 1, limit: 200, resetSeconds: 60 } });
-      await c.request("GET", "_apis/projects");
-      await c.request("GET", "_apis/projects");
+      const d = pacedClient(lowBudget!);
+      // One call left in a window of a minute: the wait would be the whole minute.
+      lowBudget!.faults.add({ fault: { kind: "rateLimit", remaining: 1, limit: 200, resetSeconds: 60 } });
+      await d.request("GET", "_apis/projects");
+      await d.request("GET", "_apis/projects");
       // Capped at the longest configured wait.
       expect(sleeps).toHaveLength(1);
-      expect(sleeps[0]).toBeGreaterThan(20);
-      expect(sleeps[0]).toBeLessThanOrEqual(50);
+      expect(sleeps[0]).toBeGreaterThan(20_000);
+      expect(sleeps[0]).toBeLessThanOrEqual(30_000);
 
       sleeps.length = 0;
-      await settle();
-      paced.faults.add({ fault: { kind: "rateLimit", remaining: 150, limit: 200 } });
-      await c.request("GET", "_apis/projects");
-      await c.request("GET", "_apis/projects");
+      const e = pacedClient(plenty!);
+      plenty!.faults.add({ fault: { kind: "rateLimit", remaining: 150, limit: 200 } });
+      await e.request("GET", "_apis/projects");
+      await e.request("GET", "_apis/projects");
       expect(sleeps).toEqual([]);
     } finally {
-      await paced.stop();
+      await Promise.all(servers.map((s) => s.stop()));
     }
   });
 });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../components/azure-devops/runtime/events";
 import { fieldsFromInputs, subscriptionBody } from "../../components/azure-devops/runtime/subscriptions";
 import { serviceHookSubscriptions as provider } from "./plugin";
-import { subscriptionInputs, useLoopback } from "./helpers";
+import { HANG_TIMEOUT_SECONDS, subscriptionInputs, useLoopback, withRequestTimeout } from "./helpers";
 import { ref, Schema, SwaggerDocument, validate } from "./swagger-validator";
 
 // Microsoft's specs sit beside the repository (../shared) in CI; a fresh
@@ -90,9 +90,9 @@ describe.skipIf(!SPECS)(SPECS ? "conformance with Microsoft's REST specs" : SKIP
     });
 
     it("create, adopt-after-timeout, update and the lookup query all send contract bodies", async () => {
-      server.faults.add({ method: "POST", path: "_apis/hooks/subscriptions", fault: { kind: "slow", delayMs: 500 } });
+      server.faults.add({ method: "POST", path: "_apis/hooks/subscriptions", fault: { kind: "hang" } });
       const inputs = subscriptionInputs(server);
-      const created = await provider.create(inputs);
+      const created = await withRequestTimeout(HANG_TIMEOUT_SECONDS, () => provider.create(inputs));
       await provider.update!(created.id, created.outs!, { ...inputs, url: "https://hooks.example.com/other" });
       const schemaFor = (method: string, p: string): Schema => (p.endsWith("subscriptionsquery") ? ref("SubscriptionsQuery") : ref("Subscription"));
       const sent = server.calls.filter((c) => c.body !== undefined);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { EntitlementInputs, EntitlementState } from "../../components/azure-devops/runtime/entitlements";
 import { servicePrincipalEntitlements as provider } from "./plugin";
 import type { Fault } from "../loopback/server";
-import { useLoopback } from "./helpers";
+import { HANG_TIMEOUT_SECONDS, useLoopback, withRequestTimeout, withTimeoutFor } from "./helpers";
 
 const SP_OBJECT_ID = "00ed1ce5-4257-4bbd-946e-1b57718e203e";
 const ENTITLEMENTS = "_apis/serviceprincipalentitlements";
@@ -35,7 +35,7 @@ function addRefused(key: string, value: string): Fault {
 describe("create never leaves a duplicate", () => {
   // An organization holds one entitlement per principal, so Add is simply sent again.
   it.each<[string, Fault]>([
-    ["a POST slower than the timeout (applied, unknown outcome)", { kind: "slow", delayMs: 500 }],
+    ["a POST that timed out after the service applied it (unknown outcome)", { kind: "hang" }],
     ["a reset after the service applied the POST", { kind: "reset", apply: true }],
     ["a 500 after the service applied the POST", { kind: "status", status: 500, apply: true }],
     ["a reset before the service saw the POST", { kind: "reset" }],
@@ -45,7 +45,7 @@ describe("create never leaves a duplicate", () => {
   ])("after %s: Add again, one entitlement", async (_name, fault) => {
     server.faults.add({ method: "POST", path: ENTITLEMENTS, fault });
     const inputs = spInputs();
-    const created = await provider.create(inputs);
+    const created = await withTimeoutFor(fault, () => provider.create(inputs));
     expect(callLog()).toEqual([POST, POST]);
     expect(created.id).toBe(onlyEntitlementId());
     expect(server.state.entitlement(created.id)).toMatchObject({ originId: SP_OBJECT_ID, accountLicenseType: "express" });
@@ -115,9 +115,9 @@ describe("read and delete under faults", () => {
     const { id, outs } = await created();
     server.faults.add({ method: "GET", fault: { kind: "status", status: 429, retryAfter: "0.01" } });
     server.faults.add({ method: "GET", fault: { kind: "status", status: 503 } });
-    server.faults.add({ method: "GET", fault: { kind: "slow", delayMs: 500 } });
-    expect(await provider.read!(id, outs)).toEqual({ id, props: outs });
-    expect(server.calls.map((c) => c.status)).toEqual([429, 503, 200, 200]);
+    server.faults.add({ method: "GET", fault: { kind: "hang" } });
+    expect(await withRequestTimeout(HANG_TIMEOUT_SECONDS, () => provider.read!(id, outs))).toEqual({ id, props: outs });
+    expect(server.calls.map((c) => c.status)).toEqual([429, 503, 0, 200]);
   });
 
   it("read treats a 404 on two reads as removed from the organization", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { SubscriptionInputs } from "../../components/azure-devops/runtime/subscriptions";
 import type { VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
-import { type Loopback, type LoopbackOptions, startLoopback } from "../loopback/server";
+import { type Fault, type Loopback, type LoopbackOptions, startLoopback } from "../loopback/server";
 import { FAST_SETTINGS } from "../loopback/settings";
 
 export { FAST_SETTINGS } from "../loopback/settings";
@@ -32,6 +32,35 @@ export function useLoopbackEnvironment(server: Loopback, extra: Record<string, s
       else process.env[name] = value;
     }
   };
+}
+
+/**
+ * The request timeout for an operation that meets a `hang` fault: the hung
+ * call ends after it whatever the machine's speed, while each other call of
+ * that operation still has a whole second to answer (a loopback call takes
+ * milliseconds; the default of FAST_SETTINGS is 30 s).
+ */
+export const HANG_TIMEOUT_SECONDS = 1;
+
+/**
+ * Runs `operation` with AZDO_REQUEST_TIMEOUT_SECONDS set to `seconds`, then
+ * restores it. Clients read their settings when an operation starts, so only
+ * the operations started inside get the short timeout.
+ */
+export async function withRequestTimeout<T>(seconds: number, operation: () => Promise<T>): Promise<T> {
+  const saved = process.env.AZDO_REQUEST_TIMEOUT_SECONDS;
+  process.env.AZDO_REQUEST_TIMEOUT_SECONDS = String(seconds);
+  try {
+    return await operation();
+  } finally {
+    if (saved === undefined) delete process.env.AZDO_REQUEST_TIMEOUT_SECONDS;
+    else process.env.AZDO_REQUEST_TIMEOUT_SECONDS = saved;
+  }
+}
+
+/** Runs `operation` with {@link HANG_TIMEOUT_SECONDS} when `fault` is a `hang`, and as it is for any other fault (they answer at once). */
+export function withTimeoutFor<T>(fault: Fault, operation: () => Promise<T>): Promise<T> {
+  return fault.kind === "hang" ? withRequestTimeout(HANG_TIMEOUT_SECONDS, operation) : operation();
 }
 
 /** How {@link useLoopback} sets up each test. */

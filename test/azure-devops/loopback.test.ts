@@ -88,16 +88,32 @@ describe("faults", () => {
     expect(response.headers.get("retry-after")).toBe("7");
   });
 
-  it("stop() drops a response still being delayed", async () => {
-    const slow = await startLoopback();
-    slow.faults.add({ fault: { kind: "slow", delayMs: 60_000 } });
-    const pending = fetch(`${slow.orgUrl}/_apis/projects?api-version=7.1`, { headers: { Authorization: `Bearer ${slow.bearerToken}` } }).then(
+  it("a rule lets the first `after` matching calls through before it hits", async () => {
+    server.faults.add({ method: "GET", path: "_apis/projects", after: 2, fault: { kind: "status", status: 500 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await raw("GET", "/contoso/_apis/projects?api-version=7.1")).status);
+    expect(statuses).toEqual([200, 200, 500, 200]);
+    expect(server.faults.pending).toBe(0);
+  });
+
+  it("hang carries the call out and never answers; stop() drops the open response", async () => {
+    const held = await startLoopback();
+    held.faults.add({ method: "POST", fault: { kind: "hang" } });
+    const body = { publisherId: "tfs", eventType: "git.push", resourceVersion: "1.0", consumerId: "webHooks", consumerActionId: "httpRequest", publisherInputs: { projectId: held.state.projects[0]!.id }, consumerInputs: { url: "https://hooks.example.com/" } };
+    const pending = fetch(`${held.orgUrl}/_apis/hooks/subscriptions?api-version=7.1`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${held.bearerToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }).then(
       () => "answered",
       () => "dropped",
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await slow.stop();
+    // Waits for the call to be carried out, however long that takes; nothing answers it.
+    while (held.state.subscriptions.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(held.calls.map((c) => `${c.method} ${c.status}`)).toEqual(["POST 0"]);
+    await held.stop();
     expect(await pending).toBe("dropped");
+    expect(held.state.subscriptions.size).toBe(1);
   });
 });
 

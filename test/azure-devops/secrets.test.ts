@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serviceHookSubscriptions as provider } from "./plugin";
-import { WEBHOOK_PASSWORD, captureConsole, subscriptionInputs, useLoopback, useLoopbackEnvironment, visible, visibleRecorder } from "./helpers";
+import { HANG_TIMEOUT_SECONDS, WEBHOOK_PASSWORD, captureConsole, subscriptionInputs, useLoopback, useLoopbackEnvironment, visible, visibleRecorder, withRequestTimeout } from "./helpers";
 
 const ROTATED_PASSWORD = "rotated-hook-password-Xk3";
 
@@ -20,8 +20,8 @@ describe("no plaintext secret leaves the provider", () => {
         await keep(() => provider.diff!(created.id, created.outs!, { ...inputs, basicAuthPassword: ROTATED_PASSWORD }));
         await keep(() => provider.update!(created.id, created.outs!, { ...inputs, basicAuthPassword: ROTATED_PASSWORD }));
 
-        server.faults.add({ method: "POST", path: "_apis/hooks/subscriptions", fault: { kind: "slow", delayMs: 500 } });
-        await keep(() => provider.create(subscriptionInputs(server, { eventType: "git.pullrequest.created" })));
+        server.faults.add({ method: "POST", path: "_apis/hooks/subscriptions", fault: { kind: "hang" } });
+        await keep(() => withRequestTimeout(HANG_TIMEOUT_SECONDS, () => provider.create(subscriptionInputs(server, { eventType: "git.pullrequest.created" }))));
         server.faults.add({ method: "POST", path: "_apis/hooks/subscriptions", fault: { kind: "status", status: 500, apply: true } });
         server.faults.add({ method: "POST", path: "_apis/hooks/subscriptionsquery", times: 4, fault: { kind: "status", status: 500 } });
         await keep(() => provider.create(subscriptionInputs(server, { eventType: "git.pullrequest.merged" })));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SubscriptionState } from "../../components/azure-devops/runtime/subscriptions";
 import { serviceHookSubscriptions as provider } from "./plugin";
 import type { Fault } from "../loopback/server";
-import { WEBHOOK_PASSWORD, subscriptionInputs, useLoopback } from "./helpers";
+import { HANG_TIMEOUT_SECONDS, WEBHOOK_PASSWORD, subscriptionInputs, useLoopback, withRequestTimeout, withTimeoutFor } from "./helpers";
 
 const server = useLoopback({ clear: ["subscriptions"] });
 
@@ -20,7 +20,7 @@ function onlySubscriptionId(): string {
 
 describe("create never leaves a duplicate", () => {
   it.each<[string, Fault, string[]]>([
-    ["a POST slower than the timeout (applied, unknown outcome)", { kind: "slow", delayMs: 500 }, [POST, QUERY, "PUT /contoso/_apis/hooks/subscriptions/{id}"]],
+    ["a POST that timed out after the service applied it (unknown outcome)", { kind: "hang" }, [POST, QUERY, "PUT /contoso/_apis/hooks/subscriptions/{id}"]],
     ["a reset after the service applied the POST", { kind: "reset", apply: true }, [POST, QUERY, "PUT /contoso/_apis/hooks/subscriptions/{id}"]],
     ["a 500 after the service applied the POST", { kind: "status", status: 500, apply: true }, [POST, QUERY, "PUT /contoso/_apis/hooks/subscriptions/{id}"]],
     ["a reset before the service saw the POST", { kind: "reset" }, [POST, QUERY, POST]],
@@ -31,7 +31,7 @@ describe("create never leaves a duplicate", () => {
   ])("after %s", async (_name, fault, expectedCalls) => {
     server.faults.add({ method: "POST", path: "_apis/hooks/subscriptions", fault });
     const inputs = subscriptionInputs(server);
-    const created = await provider.create(inputs);
+    const created = await withTimeoutFor(fault, () => provider.create(inputs));
     expect(callLog()).toEqual(expectedCalls);
     expect(created.id).toBe(onlySubscriptionId());
     // Adopted or not, the service ends with the desired state, password included.
@@ -127,9 +127,9 @@ describe("read, update and delete under faults", () => {
     const { id, outs } = await created();
     server.faults.add({ method: "GET", fault: { kind: "status", status: 500 } });
     server.faults.add({ method: "GET", fault: { kind: "reset" } });
-    server.faults.add({ method: "GET", fault: { kind: "slow", delayMs: 500 } });
-    expect(await provider.read!(id, outs)).toEqual({ id, props: outs });
-    expect(server.count("GET")).toBe(4);
+    server.faults.add({ method: "GET", fault: { kind: "hang" } });
+    expect(await withRequestTimeout(HANG_TIMEOUT_SECONDS, () => provider.read!(id, outs))).toEqual({ id, props: outs });
+    expect(server.calls.map((c) => c.status)).toEqual([500, 0, 0, 200]);
   });
 
   it.each([404, 410])("read treats %s on two reads as deleted out of band", async (status) => {
@@ -150,11 +150,11 @@ describe("read, update and delete under faults", () => {
 
   it("update retries a PUT that timed out (idempotent) and ends in the desired state", async () => {
     const { id, outs } = await created();
-    server.faults.add({ method: "PUT", fault: { kind: "slow", delayMs: 500 } });
+    server.faults.add({ method: "PUT", fault: { kind: "hang" } });
     const inputs = subscriptionInputs(server, { url: "https://hooks.example.com/new" });
-    const updated = await provider.update!(id, outs, inputs);
+    const updated = await withRequestTimeout(HANG_TIMEOUT_SECONDS, () => provider.update!(id, outs, inputs));
     expect(updated.outs!.url).toBe("https://hooks.example.com/new");
-    expect(server.count("PUT")).toBe(2);
+    expect(server.calls.map((c) => `${c.method} ${c.status}`)).toEqual(["PUT 0", "PUT 200"]);
     expect(onlySubscriptionId()).toBe(id);
   });
 

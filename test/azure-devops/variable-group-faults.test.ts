@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { VariableGroupInputs, VariableGroupState } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroups as provider } from "./plugin";
 import type { Fault } from "../loopback/server";
-import { useLoopback, variableGroupInputs } from "./helpers";
+import { HANG_TIMEOUT_SECONDS, useLoopback, variableGroupInputs, withRequestTimeout, withTimeoutFor } from "./helpers";
 
 const SECRET = "vg-fault-secret-Jd6tR1";
 
@@ -32,7 +32,7 @@ function onlyGroupId(): string {
 
 describe("create never leaves a duplicate", () => {
   it.each<[string, Fault, string[]]>([
-    ["a POST slower than the timeout (applied, unknown outcome)", { kind: "slow", delayMs: 500 }, [POST, LOOKUP, PUT]],
+    ["a POST that timed out after the service applied it (unknown outcome)", { kind: "hang" }, [POST, LOOKUP, PUT]],
     ["a reset after the service applied the POST", { kind: "reset", apply: true }, [POST, LOOKUP, PUT]],
     ["a 500 after the service applied the POST", { kind: "status", status: 500, apply: true }, [POST, LOOKUP, PUT]],
     ["a reset before the service saw the POST", { kind: "reset" }, [POST, LOOKUP, POST]],
@@ -43,7 +43,7 @@ describe("create never leaves a duplicate", () => {
   ])("after %s", async (_name, fault, expectedCalls) => {
     server.faults.add({ method: "POST", path: GROUPS, fault });
     const inputs = groupInputs();
-    const created = await provider.create(inputs);
+    const created = await withTimeoutFor(fault, () => provider.create(inputs));
     expect(callLog()).toEqual(expectedCalls);
     expect(created.id).toBe(onlyGroupId());
     // Adopted or not, the service ends in the desired state, secret included.
@@ -125,9 +125,9 @@ describe("read, update and delete under faults", () => {
     const { id, outs } = await created();
     server.faults.add({ method: "GET", fault: { kind: "status", status: 429, retryAfter: "0.01" } });
     server.faults.add({ method: "GET", fault: { kind: "status", status: 500 } });
-    server.faults.add({ method: "GET", fault: { kind: "slow", delayMs: 500 } });
-    expect(await provider.read!(id, outs)).toEqual({ id, props: outs });
-    expect(server.calls.map((c) => c.status)).toEqual([429, 500, 200, 200]);
+    server.faults.add({ method: "GET", fault: { kind: "hang" } });
+    expect(await withRequestTimeout(HANG_TIMEOUT_SECONDS, () => provider.read!(id, outs))).toEqual({ id, props: outs });
+    expect(server.calls.map((c) => c.status)).toEqual([429, 500, 0, 200]);
   });
 
   it("read gives up after the retries with what to do", async () => {
@@ -149,11 +149,11 @@ describe("read, update and delete under faults", () => {
 
   it("update retries a PUT that timed out after it was applied (idempotent) and ends in the desired state", async () => {
     const { id, outs } = await created();
-    server.faults.add({ method: "PUT", fault: { kind: "slow", delayMs: 500 } });
+    server.faults.add({ method: "PUT", fault: { kind: "hang" } });
     const inputs = { ...groupInputs(), description: "v2" };
-    const updated = await provider.update!(id, outs, inputs);
+    const updated = await withRequestTimeout(HANG_TIMEOUT_SECONDS, () => provider.update!(id, outs, inputs));
     expect(updated.outs!.description).toBe("v2");
-    expect(server.count("PUT")).toBe(2);
+    expect(server.calls.filter((c) => c.method === "PUT").map((c) => c.status)).toEqual([0, 200]);
     expect(onlyGroupId()).toBe(id);
     expect(server.state.variableGroup(id).variables["terrakube.Client_Secret"]!.value).toBe(SECRET);
   });

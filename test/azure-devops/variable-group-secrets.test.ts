@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
 import { variableGroups as provider } from "./plugin";
-import { captureConsole, useLoopback, useLoopbackEnvironment, visible, visibleRecorder } from "./helpers";
+import { HANG_TIMEOUT_SECONDS, captureConsole, useLoopback, useLoopbackEnvironment, visible, visibleRecorder, withRequestTimeout } from "./helpers";
 
 const SECRET = "vg-leak-check-secret-Hn2xC5";
 const ROTATED = "vg-leak-check-rotated-Bw8yL0";
@@ -34,8 +34,8 @@ describe("no plaintext secret leaves the variable group provider", () => {
         await keep(() => provider.diff!(created.id, created.outs!, groupInputs(ROTATED)));
         await keep(() => provider.update!(created.id, created.outs!, groupInputs(ROTATED)));
 
-        server.faults.add({ method: "POST", fault: { kind: "slow", delayMs: 500 } });
-        await keep(() => provider.create(groupInputs(SECRET, "second")));
+        server.faults.add({ method: "POST", fault: { kind: "hang" } });
+        await keep(() => withRequestTimeout(HANG_TIMEOUT_SECONDS, () => provider.create(groupInputs(SECRET, "second"))));
         server.faults.add({ method: "POST", fault: { kind: "status", status: 500, apply: true } });
         server.faults.add({ method: "GET", times: 4, fault: { kind: "status", status: 500 } });
         await keep(() => provider.create(groupInputs(SECRET, "third")));

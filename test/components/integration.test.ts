@@ -13,7 +13,13 @@ import { useResourceMocks } from "../azure-devops/mocks";
 import { captureChildren, type Registration } from "./capture";
 
 // Echo the inputs and add what Entra assigns, so the outputs the component derives can be read.
-const registered = useResourceMocks("pat-that-must-not-leak-Ct7w", (args) => ({ clientId: `${args.name}-client-id`, objectId: `${args.name}-object-id`, value: `${args.name}-value`, result: `${args.name}-result` }));
+// Only a client secret gets a value of its own: the PAT handoff and the recorded creator echo theirs, as the plugin does on a first run.
+const registered = useResourceMocks("pat-that-must-not-leak-Ct7w", (args) => ({
+  clientId: `${args.name}-client-id`,
+  objectId: `${args.name}-object-id`,
+  ...(args.type === "azuread:index/applicationPassword:ApplicationPassword" && { value: `${args.name}-value` }),
+  result: `${args.name}-result`,
+}));
 beforeEach(() => {
   registered.length = 0;
 });
@@ -58,12 +64,13 @@ describe("Integration", () => {
     expect([i.entraApp, i.serviceHooks, i.pat, i.entitlement].map((c) => c !== undefined)).toEqual([true, false, false, false]);
     expect(await promiseOf(i.entries[2]!.value)).toBe("gitpod-app-client-id");
     const component = registered.find((r) => r.type === "ado-integrations:index:Integration")!;
-    expect([component.name, component.inputs]).toEqual(["gitpod", { preset: "gitpod", mode: "oauth" }]);
+    expect([component.name, component.inputs]).toEqual(["gitpod", { preset: "gitpod", mode: "classic" }]);
     expect(i.entries.map((e) => [e.integration, e.label, e.secret])).toEqual([
       ["gitpod", "Authorization URL", false],
       ["gitpod", "Token URL", false],
       ["gitpod", "Client ID", false],
       ["gitpod", "Client Secret", true],
+      ["gitpod", "Redirect URI", false],
     ]);
   });
 
@@ -82,11 +89,12 @@ describe("Integration", () => {
 
   it("generates the webhook password when the config names none", async () => {
     const { seen, transformations } = captureChildren();
-    const m = model({ ...spacelift, serviceHooks: { url: spacelift.serviceHooks.url, projects: ["infra"] } });
-    const i = new Integration("spacelift", args(m), { transformations });
-    expect(direct(seen, i)).toContainEqual(["random:index/randomPassword:RandomPassword", "spacelift-webhook-password"]);
+    // Spacelift issues its own webhook secret; a custom tool's password is generated.
+    const m = model({ name: "review-bot", preset: "custom", serviceHooks: { url: "https://review-bot.contoso.example/hooks", projects: ["infra"], events: ["git.push"] } });
+    const i = new Integration("review-bot", args(m), { transformations });
+    expect(direct(seen, i)).toContainEqual(["random:index/randomPassword:RandomPassword", "review-bot-webhook-password"]);
     await promiseOf(i.serviceHooks!.subscriptionIds);
-    expect(registered.find((r) => r.name === "spacelift-webhook-password")!.inputs).toEqual({ length: 32, special: false });
+    expect(registered.find((r) => r.name === "review-bot-webhook-password")!.inputs).toEqual({ length: 32, special: false });
   });
 
   it("adds the app's service principal to the organization, with the projects the config selects", async () => {

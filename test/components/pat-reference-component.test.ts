@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PatModel } from "../../components/config/model";
 import { PatReference, type PatReferenceArgs } from "../../components/credentials/pat-reference";
+import { TOKENS } from "../../provider/schema";
 import { useResourceMocks } from "../azure-devops/mocks";
 import { isSecretOutput, NOW, promiseOf } from "../helpers";
 import { captureChildren } from "./capture";
@@ -32,19 +33,27 @@ const args = (pat: PatModel, overrides: Partial<PatReferenceArgs> = {}): PatRefe
 });
 
 describe("PatReference", () => {
-  it("registers only itself, with the declaration (never the value) as its state", async () => {
+  it("registers itself, with the declaration (never the value) as its state, and its handoff below it", async () => {
     const { seen, transformations } = captureChildren();
     const pat = new PatReference("spacelift-pat", args(declaration({ kind: "config", key: "spaceliftPat" }), { integration: "spacelift", preset: "spacelift" }), { transformations });
-    // The URN resolves once the registration is done.
+    // The URN resolves once the registration is done; the value once the handoff's is.
     await promiseOf(pat.urn);
-    expect(seen).toEqual([]);
-    expect(registered.map((r) => [r.type, r.name, r.inputs])).toEqual([
-      [
-        "ado-integrations:credentials:PatReference",
-        "spacelift-pat",
-        { sourceKind: "config", expiresOn: "2027-01-31", scopes: ["vso.code_write"], neededScopes: ["vso.code"], allOrganizations: false, expiryWarningDays: 30, integration: "spacelift", preset: "spacelift" },
-      ],
+    await promiseOf(pat.value);
+    expect(seen.map((r) => [r.type, r.name, r.parent === pat])).toEqual([[TOKENS.patHandoff, "spacelift-pat-handoff", true]]);
+    expect(registered.map((r) => [r.type, r.name])).toEqual([
+      ["ado-integrations:credentials:PatReference", "spacelift-pat"],
+      [TOKENS.patHandoff, "spacelift-pat-handoff"],
     ]);
+    expect(registered[0]!.inputs).toEqual({
+      sourceKind: "config",
+      expiresOn: "2027-01-31",
+      scopes: ["vso.code_write"],
+      neededScopes: ["vso.code"],
+      allOrganizations: false,
+      expiryWarningDays: 30,
+      integration: "spacelift",
+      preset: "spacelift",
+    });
   });
 
   it("leaves integration and preset out of the declaration when not given", async () => {

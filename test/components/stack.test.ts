@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Project, ProjectLookup } from "../../components/azure-devops/lookups";
 import { parseStackConfig, type StackConfig } from "../../components/config";
 import { VariableGroupStore } from "../../components/config-store/variable-group";
@@ -23,7 +23,7 @@ const PROJECTS: Project[] = [
 const hooks = (name: string, projects: string[]) => ({
   name,
   preset: "spacelift",
-  serviceHooks: { url: `https://${name}.app.spacelift.io/webhooks/azure_devops/abc`, passwordSecret: "hookPassword", projects, events: ["git.push"] },
+  serviceHooks: { url: `https://${name}.app.spacelift.io/webhooks/azure_devops/abc`, passwordSecret: "hookPassword", projects },
   pat: { secret: "spaceliftPat", expiresOn: "2027-01-31", scopes: ["vso.code_write"] },
 });
 const SECRETS: Record<string, string> = { hookPassword: "hook-pw-5Tq1", spaceliftPat: "config-pat-7Wm2" };
@@ -74,12 +74,12 @@ describe("buildStack's project lookup", () => {
     await promiseOf(outputs.configStore.groupId as pulumi.Output<string>);
 
     expect(asked).toEqual(["https://dev.azure.com/contoso"]);
-    expect(ofType(TOKENS.serviceHookSubscription).map((r) => [r.name, r.inputs.projectId])).toEqual([
-      ["first-hooks-infra-push", PROJECTS[0]!.id],
-      ["first-hooks-platform-api-push", PROJECTS[1]!.id],
-      ["first-hooks-platform-web-push", PROJECTS[2]!.id],
-      ["second-hooks-website-push", PROJECTS[3]!.id],
-    ]);
+    // Spacelift's five events on each selected project.
+    const events = ["push", "pr-created", "pr-merged", "pr-updated", "pr-commented"];
+    const selected: [string, number][] = [["first-hooks-infra", 0], ["first-hooks-platform-api", 1], ["first-hooks-platform-web", 2], ["second-hooks-website", 3]];
+    expect(ofType(TOKENS.serviceHookSubscription).map((r) => [r.name, r.inputs.projectId])).toEqual(
+      selected.flatMap(([prefix, p]) => events.map((e) => [`${prefix}-${e}`, PROJECTS[p]!.id])),
+    );
     expect(ofType(TOKENS.variableGroup).map((r) => [r.inputs.projectId, r.inputs.projectName])).toEqual([[PROJECTS[2]!.id, "platform-web"]]);
   });
 
@@ -144,6 +144,38 @@ describe("buildStack's PAT dependencies", () => {
     const fields = outputs.fields;
     await promiseOf(fields.first!["Personal access token"]!);
     expect(checked).toEqual([["https://dev.azure.com/contoso", "injected-pat-2Fv8", "the PAT in environment variable ADO_PAT_SPACELIFT"]]);
+  });
+});
+
+describe("buildStack's config warnings", () => {
+  // A PAT inside its warning window: NOW is 2026-11-22 (test/helpers.ts).
+  const soon = {
+    organization: "contoso",
+    integrations: [{ name: "infrakitchen", preset: "infrakitchen", pat: { secret: "spaceliftPat", expiresOn: "2026-11-27", expiryWarningDays: 7, scopes: ["vso.code_manage"] } }],
+  };
+  const WARNING = "infrakitchen: pat.expiresOn: the PAT expires on 2026-11-27, in 5 days (warning window 7 days): rotate it";
+
+  it("shows each one once through the engine's log by default, and lists it in the warnings output", async () => {
+    const logged = vi.spyOn(pulumi.log, "warn").mockImplementation(async () => {});
+    try {
+      const outputs = await buildStack(stackConfig(soon), { projectLookup: recordingLookup().lookup, now: NOW });
+      expect(logged.mock.calls.map((c) => c[0])).toEqual([WARNING]);
+      expect(outputs.warnings).toEqual([WARNING]);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it("goes to the injected warn instead when one is given (the offline plan prints the list itself)", async () => {
+    const logged = vi.spyOn(pulumi.log, "warn").mockImplementation(async () => {});
+    const shown: string[] = [];
+    try {
+      await buildStack(stackConfig(soon), { projectLookup: recordingLookup().lookup, now: NOW, warn: (m) => shown.push(m) });
+      expect(shown).toEqual([WARNING]);
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
 

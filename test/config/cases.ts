@@ -86,7 +86,7 @@ export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
   ],
   ["unknown PAT scope", withIntegration({ pat: { ...spacelift.pat, scopes: ["vso.cod"] } }), ['integrations[0].pat.scopes[0]: unknown PAT scope "vso.cod" (did you mean "vso.code"?)']],
   ["unknown preset", withIntegration({ preset: "gitpd" }, gitpod), ['integrations[0].preset: unknown preset "gitpd" (did you mean "gitpod"?)']],
-  ["unknown mode", withIntegration({ mode: "oauth2" }, gitpod), ['integrations[0].mode: gitpod has no mode "oauth2": use oauth (did you mean "oauth"?)']],
+  ["unknown mode", withIntegration({ mode: "clasic" }, gitpod), ['integrations[0].mode: gitpod has no mode "clasic": use classic or ona (did you mean "classic"?)']],
   [
     "organization with a query",
     { organization: "https://dev.azure.com/contoso?x=1", integrations: [gitpod] },
@@ -126,11 +126,6 @@ export const cases: [string, Record<string, unknown>, string[], string[]?][] = [
   ],
   ["impossible expiry date", withIntegration({ pat: { ...spacelift.pat, expiresOn: "2027-02-30" } }), ["integrations[0].pat.expiresOn: must be a real date written YYYY-MM-DD"]],
   ["expiry in another format", withIntegration({ pat: { ...spacelift.pat, expiresOn: "31/01/2027" } }), ["integrations[0].pat.expiresOn: must be a real date written YYYY-MM-DD"]],
-  [
-    "expired PAT",
-    withIntegration({ pat: { ...spacelift.pat, expiresOn: "2026-10-01" } }),
-    ["integrations[0].pat.expiresOn: the PAT expired on 2026-10-01 (52 days ago): create a new one, store it, and update expiresOn"],
-  ],
   [
     "PAT lifetime over a year",
     withIntegration({ pat: { ...spacelift.pat, createdOn: "2026-11-01", expiresOn: "2027-11-30" } }),

@@ -34,14 +34,14 @@ describe("a valid config", () => {
     const model = parseStackConfig(configSource({ ...secrets, organization: "contoso", integrations: [gitpod, spacelift] }, secretKeys), { now: NOW });
     expect(model.configStore).toEqual({ kind: "stackOutputs" });
     const [g, s] = model.integrations;
-    expect(g!.entraApp).toMatchObject({ adoScopes: ["vso.code_write", "vso.profile"], graphScopes: ["User.Read"], secretRotationDays: 180, idTokens: true });
+    expect(g!.entraApp).toMatchObject({ adoScopes: ["vso.code_write", "vso.profile"], graphScopes: ["User.Read"], secretRotationDays: 180, idTokens: false });
     expect(s!.serviceHooks).toMatchObject({
       username: "",
       password: { kind: "config", key: "hookPassword" },
-      events: ["git.push", "git.pullrequest.created", "git.pullrequest.merged", "git.pullrequest.updated"],
+      events: ["git.push", "git.pullrequest.created", "git.pullrequest.merged", "git.pullrequest.updated", "ms.vss-code.git-pullrequest-comment-event"],
     });
     expect(s!.pat).toMatchObject({ source: { kind: "config", key: "spaceliftPat" }, neededScopes: ["vso.code_write"], expiryWarningDays: 30 });
-    expect(s!.fields.map((f) => f.label)).toEqual(["Organization URL", "Personal access token", "Webhook endpoint"]);
+    expect(s!.fields.map((f) => f.label)).toEqual(["Organization URL", "User facing host URL", "Personal access token"]);
     expect(model.warnings).toEqual([]);
   });
 
@@ -111,20 +111,20 @@ describe("an invalid config", () => {
       organization: "contoso",
       integrations: [
         { ...gitpod, name: "Bad Name" },
-        { ...spacelift, serviceHooks: { ...spacelift.serviceHooks, url: "http://x.example" }, pat: { ...spacelift.pat, expiresOn: "2020-01-01" } },
+        { ...spacelift, serviceHooks: { ...spacelift.serviceHooks, url: "http://x.example" }, pat: { ...spacelift.pat, createdOn: "2026-11-01", expiresOn: "2027-11-30" } },
       ],
     });
     expect(problems).toEqual([
       "integrations[0].name: must be 2-40 lower-case letters, digits or '-', starting with a letter and not ending with '-'",
       "integrations[1].serviceHooks.url: must be an https URL",
-      "integrations[1].pat.expiresOn: the PAT expired on 2020-01-01 (2517 days ago): create a new one, store it, and update expiresOn",
+      "integrations[1].pat.expiresOn: the PAT lives 394 days (2026-11-01 to 2027-11-30), over the 365-day maximum: create one that expires within a year",
     ]);
   });
 
   it("never echoes a value that looks like a credential", () => {
     const token = "abcd1234efgh5678ijkl9012mnop3456qrst7890";
     const problems = problemsOf(withIntegration({ preset: token }, gitpod));
-    expect(problems).toEqual(["integrations[0].preset: unknown preset"]);
+    expect(problems).toEqual(["integrations[0].preset: unknown preset: use terrakube, bytebase, gitpod, ona, spacelift, infrakitchen, hcp-terraform, atlantis, backstage, custom"]);
     expect(problems.join("\n")).not.toContain(token);
   });
 

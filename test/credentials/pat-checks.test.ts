@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPat, type PatDeclaration } from "../../components/credentials/pat-checks";
+import { checkPat, patExpiry, type PatDeclaration } from "../../components/credentials/pat-checks";
 import { NOW } from "../helpers";
 
 const base: PatDeclaration = { expiresOn: "2027-01-31", scopes: ["vso.code_write"], allOrganizations: false, expiryWarningDays: 30 };
@@ -9,26 +9,9 @@ describe("checkPat", () => {
     expect(checkPat(base, ["vso.code_write"], NOW)).toEqual([]);
   });
 
-  it.each([
-    ["2026-12-23", []],
-    ["2026-12-21", ["the PAT expires on 2026-12-21, in 29 days (warning window 30 days): rotate it"]],
-    ["2026-11-23", ["the PAT expires on 2026-11-23, in 1 day (warning window 30 days): rotate it"]],
-    ["2026-11-22", ["the PAT expires on 2026-11-22, in 0 days (warning window 30 days): rotate it"]],
-  ])("expiry window boundary: %s", (expiresOn, warnings) => {
-    const found = checkPat({ ...base, expiresOn }, ["vso.code_write"], NOW);
-    expect(found.filter((f) => f.severity === "warning").map((f) => f.message)).toEqual(warnings);
-    expect(found.filter((f) => f.severity === "error")).toEqual([]);
-  });
-
-  it("warns on the last day of the window, counted in days", () => {
-    const found = checkPat({ ...base, expiresOn: "2026-12-22", expiryWarningDays: 30 }, [], NOW);
-    expect(found).toEqual([{ severity: "warning", key: "expiresOn", message: "the PAT expires on 2026-12-22, in 30 days (warning window 30 days): rotate it" }]);
-  });
-
-  it("treats yesterday as expired", () => {
-    expect(checkPat({ ...base, expiresOn: "2026-11-21" }, [], NOW)).toEqual([
-      { severity: "error", key: "expiresOn", message: "the PAT expired on 2026-11-21 (1 day ago): create a new one, store it, and update expiresOn" },
-    ]);
+  it("leaves expiry to patExpiry: an expired PAT or one inside the window is no finding of checkPat", () => {
+    expect(checkPat({ ...base, expiresOn: "2026-11-21" }, [], NOW)).toEqual([]);
+    expect(checkPat({ ...base, expiresOn: "2026-12-10" }, [], NOW)).toEqual([]);
   });
 
   it("allows exactly one year and refuses a day more", () => {
@@ -71,5 +54,27 @@ describe("checkPat", () => {
     ]);
     // A broader scope satisfies the narrower need (and is then flagged as broader).
     expect(checkPat({ ...base, scopes: ["app_token"] }, ["vso.code_write"], NOW).map((f) => f.severity)).toEqual(["warning"]);
+  });
+});
+
+describe("patExpiry", () => {
+  it.each([
+    ["2026-12-23", 30, { fit: true, daysLeft: 31 }],
+    ["2026-12-22", 30, { fit: false, daysLeft: 30, warning: "the PAT expires on 2026-12-22, in 30 days (warning window 30 days): rotate it" }],
+    ["2026-12-21", 30, { fit: false, daysLeft: 29, warning: "the PAT expires on 2026-12-21, in 29 days (warning window 30 days): rotate it" }],
+    ["2026-11-23", 30, { fit: false, daysLeft: 1, warning: "the PAT expires on 2026-11-23, in 1 day (warning window 30 days): rotate it" }],
+    ["2026-11-22", 30, { fit: false, daysLeft: 0, warning: "the PAT expires on 2026-11-22, in 0 days (warning window 30 days): rotate it" }],
+    ["2026-11-21", 30, { fit: false, daysLeft: -1, warning: "the PAT expired on 2026-11-21 (1 day ago): create a new one, store it, and update expiresOn" }],
+    ["2026-10-01", 30, { fit: false, daysLeft: -52, warning: "the PAT expired on 2026-10-01 (52 days ago): create a new one, store it, and update expiresOn" }],
+    ["2026-12-10", 14, { fit: true, daysLeft: 18 }],
+    ["2026-12-06", 14, { fit: false, daysLeft: 14, warning: "the PAT expires on 2026-12-06, in 14 days (warning window 14 days): rotate it" }],
+    ["2026-11-22", 0, { fit: false, daysLeft: 0, warning: "the PAT expires on 2026-11-22, in 0 days (warning window 0 days): rotate it" }],
+    ["2026-11-23", 0, { fit: true, daysLeft: 1 }],
+  ])("expires %s, window %s days", (expiresOn, windowDays, expected) => {
+    expect(patExpiry(expiresOn, windowDays, NOW)).toEqual(expected);
+  });
+
+  it("has nothing to say about a date it cannot read", () => {
+    expect(patExpiry("2027-02-30", 30, NOW)).toBeUndefined();
   });
 });

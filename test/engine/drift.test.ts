@@ -123,19 +123,19 @@ describe.skipIf(!bin)(`engine: drift, selection changes and teardown on the prod
     for (const s of server.state.subscriptions.values()) if (!ids.includes(s.id)) expect(s.publisherInputs.projectId).toBe("7d4c2a10-5b6e-4f3a-9c8d-0e1f2a3b4c5d");
   });
 
-  it("an event removed from the config deletes only its hooks", async () => {
-    const comments = [...server.state.subscriptions.values()].filter((s) => s.eventType === "ms.vss-code.git-pullrequest-comment-event").map((s) => s.id);
-    expect(comments).toHaveLength(projectCount + 1);
-    const kept = hookIds().filter((id) => !comments.includes(id));
+  it("a project left out in the config deletes only its hooks", async () => {
+    // Spacelift needs all five events, so leaving an event out is a config error: a project is what a config takes away.
+    const leaving = [...server.state.subscriptions.values()].filter((s) => s.publisherInputs.projectId === "7d4c2a10-5b6e-4f3a-9c8d-0e1f2a3b4c5d").map((s) => s.id);
+    expect(leaving).toHaveLength(5);
+    const kept = hookIds().filter((id) => !leaving.includes(id));
     project.editConfig(STACK, (config) => {
-      const integrations = config["ado-integrations:integrations"] as { name: string; serviceHooks?: { events: string[] } }[];
-      const hooks = integrations.find((i) => i.name === "spacelift")!.serviceHooks!;
-      hooks.events = hooks.events.filter((e) => e !== "ms.vss-code.git-pullrequest-comment-event");
+      const integrations = config["ado-integrations:integrations"] as { name: string; serviceHooks?: { exclude?: string[] } }[];
+      integrations.find((i) => i.name === "spacelift")!.serviceHooks!.exclude = ["new-team"];
     });
     const mark = server.calls.length;
     await project.ok(["up", "--stack", STACK, "--yes", "--non-interactive", "--skip-preview"]);
     const writes = writesSince(server.calls, mark);
-    expect(writes.map((c) => c.method)).toEqual(Array(projectCount + 1).fill("DELETE"));
+    expect(writes.map((c) => c.method)).toEqual(Array(5).fill("DELETE"));
     expect(hookIds()).toEqual(kept);
   });
 

@@ -166,10 +166,9 @@ export class EngineProject {
       AZDO_PERSONAL_ACCESS_TOKEN: this.server.pat,
       // The opt-in that lets the program and the plugin reach the loopback organization (host:port).
       AZDO_ALLOWED_HOSTS: new URL(this.server.url).host,
+      // Short retry waits; the request timeout stays the runtime's own, so a busy machine
+      // never turns a slow answer into an unknown outcome.
       ...FAST_SETTINGS,
-      // The engine's provider host waits for slower answers than the unit tests do.
-      AZDO_REQUEST_TIMEOUT_SECONDS: "10",
-      AZDO_RETRY_MAX_SECONDS: "20",
       ...this.extraEnv,
       ...extra,
     };

@@ -17,7 +17,6 @@ import {
   checkApplicationPermissions,
   checkOwners,
   checkPatBroadScopes,
-  checkPatExpiringSoon,
   checkPatExpiry,
   checkPatFullAccess,
   checkPatNotGlobal,
@@ -92,8 +91,7 @@ describe.skipIf(!bin)(`engine: the policy pack${bin ? "" : ` (skipped: ${reason}
     const app = { tags, requiredResourceAccesses: access, signInAudience: "AzureADMultipleOrgs", owners: ["0d9e8f7a-6b5c-4d3e-9f2a-1b0c9d8e7f6a"] };
     const oldPat = { expiresOn: "2025-01-31", scopes: ["vso.code_write"], neededScopes: ["vso.code_write"], allOrganizations: true };
     const fullPat = { createdOn: "2099-01-01", expiresOn: "2099-06-01", scopes: ["app_token", "vso.code_manage"], neededScopes: ["vso.code_write"], allOrganizations: false };
-    const soonPat = { expiresOn: new Date(now.getTime() + 3 * 86_400_000).toISOString().slice(0, 10), scopes: ["vso.code_write"], neededScopes: ["vso.code_write"] };
-    const settings = (name: string) => RULES.find((x) => x.name === name)!.settings!.parse((config[name] as object | undefined) ?? {}) as { maxLifetimeDays: number; warningDays: number };
+    const settings = (name: string) => RULES.find((x) => x.name === name)!.settings!.parse((config[name] as object | undefined) ?? {}) as { maxLifetimeDays: number };
     const expected: Record<string, string[]> = {
       "ado-scopes-within-preset": checkAdoScopes(app),
       "broad-scopes": [...checkAppBroadScopes(app, "broad-app", {}), ...checkPatBroadScopes(fullPat, "full-pat", {})],
@@ -108,7 +106,6 @@ describe.skipIf(!bin)(`engine: the policy pack${bin ? "" : ` (skipped: ${reason}
       "pat-expiry": [...checkPatExpiry(oldPat, now), ...checkPatExpiry(fullPat, now)],
       "pat-not-global": checkPatNotGlobal(oldPat, now),
       "pat-no-full-access": checkPatFullAccess(fullPat),
-      "pat-expiring-soon": checkPatExpiringSoon(soonPat, now, settings("pat-expiring-soon").warningDays),
       "pat-scopes-within-need": checkPatScopes(fullPat, now),
       "entitlement-access-level": checkAccessLevel({ accessLevel: "advanced" }, "basic"),
       "entitlement-all-projects-contributors": checkAllProjectsContributors({ servicePrincipal: { accessLevel: "basic", projects: ["*"], group: "Contributors" } }, "everywhere", []),

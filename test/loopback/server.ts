@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { LoopbackNotifications, notificationRoute } from "./notifications";
 
 // A small, deterministic stand-in for the parts of Azure DevOps this project
 // calls, shaped like Microsoft's recorded examples (masked passwords,
@@ -90,7 +91,7 @@ export interface LoopbackCall {
   readonly query: Readonly<Record<string, string>>;
   /** Parsed JSON request body, when there was one. */
   readonly body?: unknown;
-  /** Status answered, or 0 for a reset connection. */
+  /** Status answered, or 0 when nothing was (a reset connection, a hang). */
   status: number;
 }
 
@@ -111,8 +112,13 @@ export type Fault =
   | { readonly kind: "signIn" }
   /** Destroy the connection without an answer. With `apply`, the call is carried out first. */
   | { readonly kind: "reset"; readonly apply?: boolean }
-  /** Carry the call out at once, answer only after `delayMs` (longer than the client's timeout: an unknown outcome). */
-  | { readonly kind: "slow"; readonly delayMs: number }
+  /**
+   * Carry the call out at once and never answer: the response stays open
+   * until the client gives up and closes the connection (its request timeout:
+   * an unknown outcome) or the server stops. Recorded with status 0. Nothing
+   * here is timed, so the outcome does not depend on the machine's speed.
+   */
+  | { readonly kind: "hang" }
   /** Answer with a redirect (301, 302, 303, 307, 308) to `location`, without carrying the call out. */
   | { readonly kind: "redirect"; readonly status: number; readonly location: string }
   /** Carry the call out and add rate-limit headers to the answer. */
@@ -126,16 +132,18 @@ export interface FaultRule {
   readonly path?: string | RegExp;
   /** How many matching calls it hits. Defaults to 1. */
   readonly times?: number;
+  /** Matching calls it lets through (to later rules, or untouched) before its first hit. Defaults to 0. */
+  readonly after?: number;
   readonly fault: Fault;
 }
 
 /** Scripts faults; the first rule that matches a call and has hits left applies. */
 export class Faults {
-  private rules: { rule: FaultRule; left: number }[] = [];
+  private rules: { rule: FaultRule; left: number; letThrough: number }[] = [];
 
   /** Adds a rule. */
   add(rule: FaultRule): void {
-    this.rules.push({ rule, left: rule.times ?? 1 });
+    this.rules.push({ rule, left: rule.times ?? 1, letThrough: rule.after ?? 0 });
   }
 
   /** Removes every rule. */
@@ -155,6 +163,10 @@ export class Faults {
       const { rule } = entry;
       if (rule.method !== undefined && rule.method.toUpperCase() !== method) continue;
       if (rule.path !== undefined && !pathMatches(rule.path, path)) continue;
+      if (entry.letThrough > 0) {
+        entry.letThrough--;
+        continue;
+      }
       entry.left--;
       return rule.fault;
     }
@@ -216,6 +228,8 @@ export class LoopbackState {
   readonly variableGroups = new Map<number, StoredVariableGroup>();
   /** Service principal entitlements by id. */
   readonly entitlements = new Map<string, StoredEntitlement>();
+  /** Delivery history of the service hooks, and test deliveries (see notifications.ts). */
+  readonly notifications = new LoopbackNotifications(this);
   private sequence = 0;
   private clock = Date.UTC(2024, 0, 1);
 
@@ -404,7 +418,6 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
   const faults = new Faults();
   const calls: LoopbackCall[] = [];
   const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
   let base = "";
 
   const subscriptionView = (s: StoredSubscription): Record<string, unknown> => ({
@@ -560,7 +573,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     return { projectId: findProject(projectId ?? "").id, groupType };
   };
 
-  const route = (method: string, segments: string[], query: Record<string, string>, body: unknown, contentType: string): Reply => {
+  const route = (method: string, segments: string[], query: Record<string, string>, body: unknown, contentType: string): Reply | Promise<Reply> => {
     // segments: [organization, (project,)? "_apis", ...]
     if (segments[0] !== organization) throw new HttpError(404, `TF400898: organization ${segments[0] ?? ""} not found.`, "OrganizationNotFoundException");
     const apis = segments.indexOf("_apis");
@@ -600,6 +613,9 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     }
 
     if (!pathProject && rest[0] === "hooks") {
+      // Notifications (delivery history, test deliveries) live in their own module.
+      const delivery = notificationRoute({ state, subscriptionView, fail: (status, message, typeKey) => new HttpError(status, message, typeKey) }, method, rest, query, body);
+      if (delivery !== undefined) return delivery;
       const id = rest[2] ?? "";
       switch (key) {
         case "POST hooks/subscriptions": {
@@ -734,6 +750,11 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
         const view = entitlementView(stored);
         return { status: 200, body: { isSuccess: true, haveResultsBeenPersisted: true, operationResult: { isSuccess: true, errors: [], servicePrincipalId: stored.id, result: view }, servicePrincipalEntitlement: view } };
       }
+      if (method === "GET" && id === undefined) {
+        // The organization's service principals in one page, as a paged member list (discovery reads it).
+        const members = [...state.entitlements.values()].map(entitlementView);
+        return { status: 200, body: { members, continuationToken: null, totalCount: members.length } };
+      }
       const found = id === undefined ? undefined : state.entitlements.get(id);
       if (method === "GET" && id !== undefined) {
         if (!found) throw notFound();
@@ -865,7 +886,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     try {
       if (malformed) throw new HttpError(400, "The request body is not valid JSON.", "InvalidRequestException");
       const sent = fault?.kind === "alterRequest" ? fault.alter(structuredClone(body)) : body;
-      result = route(method, url.pathname.split("/").filter((s) => s !== ""), call.query, sent, request.headers["content-type"] ?? "");
+      result = await route(method, url.pathname.split("/").filter((s) => s !== ""), call.query, sent, request.headers["content-type"] ?? "");
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       result = { status: error.status, body: errorBody(error.message, error.typeKey) };
@@ -901,15 +922,8 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
         ...(fault.resetSeconds === undefined ? {} : { "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + fault.resetSeconds) }),
       };
     }
-    if (fault?.kind === "slow") {
-      call.status = result.status;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        send(response, result);
-      }, fault.delayMs);
-      timers.add(timer);
-      return;
-    }
+    // Applied, never answered: the client's timeout or stop() ends the connection.
+    if (fault?.kind === "hang") return;
     reply(result);
   };
 
@@ -941,8 +955,6 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
       return calls.filter((c) => (method === undefined || c.method === method.toUpperCase()) && (path === undefined || pathMatches(path, c.path))).length;
     },
     async stop(): Promise<void> {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

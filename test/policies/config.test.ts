@@ -25,31 +25,31 @@ const resources: PlanResource[] = [
   {
     type: RESOURCE_TYPES.patReference,
     name: "pat",
-    inputs: { sourceKind: "env", expiresOn: "2026-12-10", scopes: ["vso.code"], neededScopes: ["vso.code"], allOrganizations: false },
+    inputs: { sourceKind: "env", expiresOn: "2026-12-10", scopes: ["vso.code_write"], neededScopes: ["vso.code"], allOrganizations: false },
   },
 ];
 
 const levels = (config: PolicyConfig) => runPolicies(resources, config, NOW).map((r) => `${r.enforcement} ${r.policy}`);
 
 describe("enforcement levels from the pack config", () => {
-  it("uses each policy's default without config: security mandatory, the expiry reminder advisory", () => {
-    expect(levels({})).toEqual(["mandatory service-hook-https", "mandatory service-hook-basic-auth", "advisory pat-expiring-soon"]);
+  it("uses each policy's default without config: security mandatory, the scope reminder advisory", () => {
+    expect(levels({})).toEqual(["mandatory service-hook-https", "mandatory service-hook-basic-auth", "advisory pat-scopes-within-need"]);
   });
 
   it("drops a policy disabled in config, and reports one set to advisory as advisory", () => {
     expect(levels({ "service-hook-https": "disabled", "service-hook-basic-auth": { enforcementLevel: "advisory" } })).toEqual([
       "advisory service-hook-basic-auth",
-      "advisory pat-expiring-soon",
+      "advisory pat-scopes-within-need",
     ]);
   });
 
   it("applies `all` to every policy, and a policy's own level over it", () => {
-    expect(levels({ all: "mandatory" })).toEqual(["mandatory service-hook-https", "mandatory service-hook-basic-auth", "mandatory pat-expiring-soon"]);
-    expect(levels({ all: "disabled", "pat-expiring-soon": "advisory" })).toEqual(["advisory pat-expiring-soon"]);
+    expect(levels({ all: "mandatory" })).toEqual(["mandatory service-hook-https", "mandatory service-hook-basic-auth", "mandatory pat-scopes-within-need"]);
+    expect(levels({ all: "disabled", "pat-scopes-within-need": "advisory" })).toEqual(["advisory pat-scopes-within-need"]);
   });
 
   it("keeps `all` when a policy's entry only sets its settings, and counts remediate as mandatory", () => {
-    expect(enforcementOf({ name: "pat-expiring-soon", enforcementLevel: "advisory" }, { all: "mandatory", "pat-expiring-soon": { warningDays: 7 } })).toBe("mandatory");
+    expect(enforcementOf({ name: "client-secret-lifetime", enforcementLevel: "advisory" }, { all: "mandatory", "client-secret-lifetime": { maxLifetimeDays: 7 } })).toBe("mandatory");
     expect(enforcementOf({ name: "pat-expiry", enforcementLevel: "mandatory" }, { "pat-expiry": "remediate" })).toBe("mandatory");
   });
 
@@ -75,7 +75,7 @@ describe("loadPolicyConfig", () => {
     const staging = loadPolicyConfig("staging");
     const pack = createPolicies();
     const devAdvisory = pack.filter((p) => enforcementOf(p, dev) === "advisory").map((p) => p.name);
-    expect(devAdvisory).toEqual(["ado-scopes-within-preset", "client-secret-lifetime", "pat-expiring-soon", "pat-scopes-within-need"]);
+    expect(devAdvisory).toEqual(["ado-scopes-within-preset", "client-secret-lifetime", "pat-scopes-within-need"]);
     expect(pack.filter((p) => enforcementOf(p, dev) === "mandatory").map((p) => p.name)).toContain("config-store-secrets-secret");
     expect(pack.map((p) => enforcementOf(p, prod))).toEqual(POLICY_NAMES.map(() => "mandatory"));
     expect(pack.map((p) => enforcementOf(p, staging))).toEqual(pack.map((p) => p.enforcementLevel));
@@ -89,7 +89,6 @@ describe("loadPolicyConfig", () => {
         "no-such-policy": "advisory",
         "pat-expiry": "sometimes",
         "client-secret-lifetime": { maxLifetimeDays: 0, days: 3 },
-        "pat-expiring-soon": { warningDays: 1.5 },
         "pat-not-global": 3,
         "service-hook-https": { enforcementLevel: "loud" },
       }),
@@ -101,7 +100,6 @@ describe("loadPolicyConfig", () => {
         `${file}: pat-expiry: enforcement level must be one of advisory, mandatory, remediate, disabled`,
         `${file}: client-secret-lifetime.maxLifetimeDays: must be at least 1`,
         `${file}: client-secret-lifetime.days: unknown setting (known: enforcementLevel, maxLifetimeDays)`,
-        `${file}: pat-expiring-soon.warningDays: must be a whole number`,
         `${file}: pat-not-global: must be an enforcement level or an object`,
         `${file}: service-hook-https.enforcementLevel: must be one of advisory, mandatory, remediate, disabled`,
       ].join("\n"),

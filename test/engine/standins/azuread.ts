@@ -5,13 +5,19 @@
  * program makes, with made-up IDs that stay fixed for a resource's life:
  *
  * - Application, ServicePrincipal (clientId replaces), ApplicationPassword
- *   (every input replaces, as in the real provider; `value` is a made-up secret);
+ *   (every input replaces, as in the real provider; `value` is a made-up secret),
+ *   ApplicationFederatedIdentityCredential (applicationId and displayName
+ *   replace, as in the real provider);
  * - getClientConfig, getServicePrincipals, getServicePrincipal (the tenant's
  *   Azure DevOps and Graph principals, with Microsoft's published scope IDs).
  *
  * Not modelled: Microsoft Graph itself (no directory is kept, so duplicate
  * names, owners and consent are never checked), out-of-band changes on
- * refresh, provider configuration (ARM_* is ignored), errors and throttling.
+ * refresh, provider configuration (ARM_* is ignored), errors and throttling,
+ * and previews of computed outputs: the real plugin keeps an updated app's
+ * clientId known in a preview, the stand-in (like any plugin written with the
+ * Node.js SDK) leaves it unknown, so such a preview shows the app's service
+ * principal replaced where the real plugin shows it unchanged.
  */
 import { main } from "@pulumi/pulumi/provider";
 import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS, PUBLISHED_GRAPH_SCOPE_IDS } from "../../../components/entra/published-ids";
@@ -61,12 +67,22 @@ const provider = standIn(
       },
       id: (s) => String(s.id),
     },
+    "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": {
+      inputs: ["applicationId", "displayName", "description", "audiences", "issuer", "subject"],
+      replaceOn: ["applicationId", "displayName"],
+      create: (inputs) => {
+        const credentialId = newGuid();
+        return { credentialId, id: `${String(inputs.applicationId)}/federatedIdentityCredential/${credentialId}` };
+      },
+      id: (s) => String(s.id),
+    },
   },
   {
     "azuread:index/getClientConfig:getClientConfig": () => ({
       tenantId: STANDIN_TENANT_ID,
       clientId: "5a1e7e57-0000-4000-8000-0000000de910",
-      objectId: STANDIN_CALLER_OBJECT_ID,
+      // A test plays another identity running `up` by setting STANDIN_CALLER_OBJECT_ID.
+      objectId: process.env.STANDIN_CALLER_OBJECT_ID ?? STANDIN_CALLER_OBJECT_ID,
     }),
     "azuread:index/getServicePrincipals:getServicePrincipals": (inputs) => {
       const asked = (inputs.clientIds as string[] | undefined) ?? [];

@@ -77,7 +77,7 @@ const fullPat = patDeclaration("full-pat", {
   expiryWarningDays: 30,
 });
 
-// Three days from the day the preview runs: inside every configured warning window.
+// Three days from the day the preview runs: inside its warning window, which no policy judges (the program warns, once).
 const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
 const soonPat = patDeclaration("soon-pat", { sourceKind: "config", expiresOn: soon, scopes: ["vso.code_write"], neededScopes: ["vso.code_write"], allOrganizations: false, expiryWarningDays: 30 });
 
