@@ -10,7 +10,6 @@
  * wall time and peak RSS; calls are counted on the server. Writes
  * bench/results-discover.json when run on its own.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -19,6 +18,7 @@ import { discover, importFileJson, report, stackConfigYaml } from "../components
 import { parseAllowedHosts } from "../components/azure-devops/runtime/hosts";
 import { FAST_SETTINGS } from "../test/loopback/settings";
 import { startLoopback } from "../test/loopback/server";
+import { median, RESULT_PREFIX, runBenchChild } from "./child";
 import { DEFAULT_EVENTS, WEBHOOK_URL } from "./stack-doc";
 
 const REPO = path.resolve(__dirname, "..");
@@ -47,28 +47,6 @@ interface ChildResult {
   readonly maxRssBytes: number;
   readonly importEntries: number;
   readonly calls: number;
-}
-
-function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "discover.ts"), "--child", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-      if (!line) return reject(new Error(`discover child exited ${code} without a result:\n${err.slice(-2000)}`));
-      resolve(JSON.parse(line.slice("BENCH_RESULT ".length)) as ChildResult);
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Runs discovery over `projects` x 4 hooks and a group per project, `repeat` times. */
@@ -104,7 +82,7 @@ export async function measureDiscover(projects: number, repeat = 3): Promise<Dis
     for (let run = 0; run < repeat; run++) {
       server.calls.length = 0;
       const out = path.join(dir, `run-${run}`);
-      runs.push(await runChild(["--out", out], env));
+      runs.push(await runBenchChild<ChildResult>("discover.ts", ["--child", "--out", out], { env, label: "discover child" }));
       calls = {};
       for (const c of server.calls) {
         const route = `${c.method} ${c.path.replace(/.*?\/([0-9a-f-]{36}\/)?_apis\//, (_m, p: string | undefined) => (p ? "{project}/" : "")).replace(/[0-9a-f-]{36}/g, "{id}")}`;
@@ -159,7 +137,7 @@ async function child(args: string[]): Promise<void> {
     importEntries: (JSON.parse(importFile) as { resources: unknown[] }).resources.length,
     calls: result.calls,
   };
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify(measured)}\n`);
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(measured)}\n`);
 }
 
 async function main(): Promise<void> {

@@ -10,7 +10,6 @@
  * wall time and peak RSS. Calls are counted on the server. Writes
  * bench/results-health.json when run on its own.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,6 +17,7 @@ import { parseArgs } from "node:util";
 import { runHealth } from "../scripts/health";
 import { addHook, healthEnv, hoursAgo, NOW, stateDocument, type StateHook } from "../test/health/fixture";
 import { startLoopback } from "../test/loopback/server";
+import { median, RESULT_PREFIX, runBenchChild } from "./child";
 import { DEFAULT_EVENTS } from "./stack-doc";
 
 const REPO = path.resolve(__dirname, "..");
@@ -48,28 +48,6 @@ interface ChildResult {
   readonly maxRssBytes: number;
   readonly report: { hooks: { health: { state: string; overWindow: boolean } }[] };
   readonly reportBytes: number;
-}
-
-function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "health.ts"), "--child", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-      if (!line) return reject(new Error(`health child exited ${code} without a result:\n${err.slice(-2000)}`));
-      resolve(JSON.parse(line.slice("BENCH_RESULT ".length)) as ChildResult);
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
@@ -107,7 +85,7 @@ export async function measureHealth(projects: number, repeat = 3): Promise<Healt
     let calls: Record<string, number> = {};
     for (let run = 0; run < repeat; run++) {
       server.calls.length = 0;
-      runs.push(await runChild(["--state", state, "--cwd", dir], { ...process.env, ...healthEnv(server) }));
+      runs.push(await runBenchChild<ChildResult>("health.ts", ["--child", "--state", state, "--cwd", dir], { env: { ...process.env, ...healthEnv(server) }, label: "health child" }));
       calls = {};
       for (const c of server.calls) {
         const route = `${c.method} ${c.path.replace(/.*\/_apis\//, "").replace(/[0-9a-f-]{36}/g, "{id}").replace(/\/\d+$/, "/{n}")}`;
@@ -164,7 +142,7 @@ async function child(args: string[]): Promise<void> {
     report: JSON.parse(stdout),
     reportBytes: Buffer.byteLength(stdout),
   };
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify({ ...result, report: { hooks: result.report.hooks.map((h) => ({ health: { state: h.health.state, overWindow: h.health.overWindow } })) } })}\n`);
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ ...result, report: { hooks: result.report.hooks.map((h) => ({ health: { state: h.health.state, overWindow: h.health.overWindow } })) } })}\n`);
 }
 
 async function main(): Promise<void> {

@@ -17,6 +17,7 @@ import * as path from "node:path";
 import { readFileSync } from "node:fs";
 import type * as pulumiSdk from "@pulumi/pulumi";
 import { applyVariants, type Variant } from "./variants";
+import { RESULT_PREFIX } from "./child";
 
 /** What a child reports. */
 export interface PlanCaseResult {
@@ -53,7 +54,7 @@ const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const REPO = path.resolve(__dirname, "..");
 
 function report(result: PlanCaseResult): void {
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }
 
 async function real(projects: number, variants: readonly Variant[]): Promise<PlanCaseResult> {

@@ -11,7 +11,6 @@
  * server in this process; the plugin's start time is measured by starting its
  * launcher. Not part of `npm test`.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -24,6 +23,12 @@ import { pluginStartTimes } from "./plugin-start";
 import { engineBin, engineTable, measureEngine, type EngineCase } from "./engine";
 import { healthTable, measureHealth } from "./health";
 import { discoverTable, measureDiscover } from "./discover";
+import { median, runBenchChild } from "./child";
+
+/** Runs one plan case in a fresh node process and returns what it reported. */
+function runPlanCase(args: string[]): Promise<PlanCaseResult> {
+  return runBenchChild<PlanCaseResult>("plan-case.ts", args, { label: `plan-case ${args.join(" ")}` });
+}
 
 const REPO = path.resolve(__dirname, "..");
 /** Operations in flight, as the engine runs resource operations in parallel. */
@@ -46,29 +51,6 @@ interface Summary {
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
-}
-
-/** Runs one plan case in a fresh node process and returns what it reported. */
-function runCase(args: string[]): Promise<PlanCaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "plan-case.ts"), ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-      if (!line) return reject(new Error(`plan-case ${args.join(" ")} exited ${code} without a result:\n${err.slice(-2000)}`));
-      resolve(JSON.parse(line.slice("BENCH_RESULT ".length)) as PlanCaseResult);
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function summarize(runs: readonly PlanCaseResult[]): Summary {
@@ -105,7 +87,7 @@ async function measurePlan(projects: number, repeat: number, tmp: string, protot
   for (let i = 0; i < repeat; i++) {
     const round = `plan ${fmtInt(projects)} x 4, run ${i + 1}/${repeat}`;
     log(`${round}: real`);
-    const real = await runCase(["real", String(projects)]);
+    const real = await runPlanCase(["real", String(projects)]);
     record("real", real);
     if (!templateFile) {
       templateFile = path.join(tmp, `template-${projects}.json`);
@@ -113,11 +95,11 @@ async function measurePlan(projects: number, repeat: number, tmp: string, protot
     }
     for (const variants of floorVariants) {
       log(`${round}: floor ${variants.join(" + ")}`);
-      record(["floor", ...variants].join("+"), await runCase(["floor", templateFile, ...variants]));
+      record(["floor", ...variants].join("+"), await runPlanCase(["floor", templateFile, ...variants]));
     }
     for (const p of prototypes ? PROTOTYPES : []) {
       log(`${round}: real with prototype ${p.label}`);
-      record(["real", ...p.real].join("+"), await runCase(["real", String(projects), ...p.real]));
+      record(["real", ...p.real].join("+"), await runPlanCase(["real", String(projects), ...p.real]));
     }
   }
   const first = runs.get("real")![0]!;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AllowedHost } from "./azure-devops/runtime/hosts";
+import { organizationHost } from "./azure-devops/runtime/org-url";
 import type { IntegrationModel } from "./config/model";
 import type { StoreEntry } from "./config-store";
 import { EntraApp } from "./entra/app";
@@ -10,7 +11,10 @@ import { type Project, selectProjects } from "./azure-devops/lookups";
 import { ServicePrincipalEntitlement } from "./azure-devops/service-principal-entitlement";
 import { PatReference, type EnvReader, type PatConnectionTest } from "./credentials/pat-reference";
 import { SECRET_SOURCES, type FieldSource } from "./presets/types";
+import { INTEGRATION_TYPE, serviceHooksName, webhookPasswordName } from "./integration-names";
 import { ServiceHooks } from "./service-hooks";
+
+export { INTEGRATION_TYPE, serviceHooksName, webhookPasswordName } from "./integration-names";
 
 /** Args of Integration. */
 export interface IntegrationArgs {
@@ -62,7 +66,7 @@ export class Integration extends pulumi.ComponentResource {
     const m = args.model;
     // The declaration the policy pack judges (which projects and group a service principal joins); no secret is in it.
     super(
-      "ado-integrations:index:Integration",
+      INTEGRATION_TYPE,
       name,
       {
         preset: m.preset,
@@ -142,9 +146,9 @@ export class Integration extends pulumi.ComponentResource {
       const password =
         h.password.kind === "config"
           ? args.secret(h.password.key)
-          : new random.RandomPassword(`${name}-webhook-password`, { length: 32, special: false }, { parent: this }).result;
+          : new random.RandomPassword(webhookPasswordName(name), { length: 32, special: false }, { parent: this }).result;
       this.serviceHooks = new ServiceHooks(
-        `${name}-hooks`,
+        serviceHooksName(name),
         {
           organizationUrl: args.organizationUrl,
           allowedHosts: args.allowedHosts,
@@ -191,12 +195,6 @@ export class Integration extends pulumi.ComponentResource {
 
     this.registerOutputs({});
   }
-}
-
-/** `dev.azure.com/<org>` for `https://dev.azure.com/<org>`: the host and path, without the scheme. */
-export function organizationHost(organizationUrl: string): string {
-  const url = new URL(organizationUrl);
-  return `${url.host}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 /**

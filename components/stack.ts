@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Project, type ProjectLookup, ProjectSelectionError, restProjectLookup, selectProjects } from "./azure-devops/lookups";
 import { ConfigError, type StackConfig } from "./config";
 import { writeStackOutputs, type StoredKey, type StoreOutputs } from "./config-store";
-import { VariableGroupStore } from "./config-store/variable-group";
+import { CONFIG_STORE_NAME, VariableGroupStore } from "./config-store/variable-group";
 import type { EnvReader, PatConnectionTest } from "./credentials/pat-reference";
 import { ResourcePrincipals } from "./entra/resource-principals";
 import { Integration } from "./integration";
@@ -111,7 +111,7 @@ export async function buildStack(config: StackConfig, deps: StackDeps = {}): Pro
   let configStoreKeys = store.keys;
   if (config.configStore.kind === "variableGroup") {
     const vg = config.configStore;
-    const group = new VariableGroupStore("config-store", {
+    const group = new VariableGroupStore(CONFIG_STORE_NAME, {
       organizationUrl: config.organizationUrl,
       project: vg.project,
       organizationProjects,

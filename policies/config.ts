@@ -130,6 +130,9 @@ export function validatePolicyConfig(config: unknown, source: string): PolicyCon
   throw new PolicyConfigError(inFileOrder(config, problemsOf(result.error.issues, config)).map((p) => `${source}: ${formatPath(p.at)}: ${p.message}`));
 }
 
+/** What Pulumi allows in a stack name: letters, digits, '_', '.' and '-'. */
+export const STACK_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
 /** Folder of this pack (and of its `config.<stack>.json` files). */
 export const POLICY_PACK_DIR = __dirname;
 
@@ -140,7 +143,7 @@ export const POLICY_PACK_DIR = __dirname;
  */
 export function loadPolicyConfig(stack: string, dir: string = POLICY_PACK_DIR): PolicyConfig {
   // The stack name becomes part of a path: keep it to what Pulumi allows in a stack name.
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new PolicyConfigError([`stack name ${JSON.stringify(stack)}: must be letters, digits, '_', '.' or '-'`]);
+  if (!STACK_NAME_PATTERN.test(stack)) throw new PolicyConfigError([`stack name ${JSON.stringify(stack)}: must be letters, digits, '_', '.' or '-'`]);
   const file = path.join(dir, `config.${stack}.json`);
   if (!fs.existsSync(file)) return {};
   const source = path.relative(process.cwd(), file) || file;

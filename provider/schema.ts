@@ -26,11 +26,11 @@ export type ResourceToken = (typeof TOKENS)[keyof typeof TOKENS];
  * The tokens the same resources had as dynamic resources, before the plugin.
  * Only the state migration (scripts/migrate-state.ts) still knows them.
  */
-export const DYNAMIC_TOKENS: Readonly<Record<Exclude<ResourceToken, typeof TOKENS.recordedValue | typeof TOKENS.patHandoff>, string>> = {
+export const DYNAMIC_TOKENS = {
   [TOKENS.serviceHookSubscription]: "pulumi-nodejs:dynamic/azure-devops:ServiceHookSubscription",
   [TOKENS.variableGroup]: "pulumi-nodejs:dynamic/azure-devops:VariableGroup",
   [TOKENS.servicePrincipalEntitlement]: "pulumi-nodejs:dynamic/azure-devops:ServicePrincipalEntitlement",
-};
+} satisfies Partial<Record<ResourceToken, string>>;
 
 /** A property of the schema (the subset of Pulumi's package schema used here). */
 export interface PropertySpec {
@@ -180,7 +180,7 @@ const resources: Record<ResourceToken, ResourceSpec> = {
     requiredInputs: ["value", "fit"],
     properties: {
       value: { type: "string", description: "The PAT handed to the tool; empty when no PAT was fit to hand over yet.", secret: true },
-      fit: { type: "boolean", description: "Whether the last PAT offered was fit to hand over." },
+      fit: { type: "boolean", description: "Whether a PAT has been handed over: an unfit PAT changes nothing, so this stays false only until a fit one is offered." },
     },
     required: ["value", "fit"],
   },

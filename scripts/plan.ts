@@ -6,7 +6,7 @@
  * the same stack at that commit too and prints only what changes.
  * Exit codes: see {@link EXIT}.
  */
-import { existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../components/config/messages";
@@ -16,7 +16,7 @@ import { checkoutOf, commitOf, fileAt, repositoryRoot } from "../components/offl
 import { offlineProjects } from "../components/offline/projects";
 import { changesDocument, planDocument, renderChangesMarkdown, renderChangesText, renderMarkdown, renderText, type BaseInfo, type PlanContext } from "../components/offline/render";
 import { diffReviews, reviewOf, type StackReview } from "../components/offline/review";
-import { UsageError, chooseStack, parseStackFile, setSecretCommand, shownPath, standInUnsetSecrets } from "../components/offline/stack-file";
+import { UsageError, chooseStack, parseStackFile, readStackFile, setSecretCommand, shownPath, standInUnsetSecrets } from "../components/offline/stack-file";
 import { loadPolicyConfig, runPolicies } from "../policies/policies";
 
 /** How the plan ends. */
@@ -136,11 +136,9 @@ async function main(): Promise<number> {
     }
     const choice = chooseStack(projectDir, { stack: args.stack, stackFile: args["stack-file"] });
     stack = choice.stack;
-    if (!existsSync(choice.file)) {
-      const option = args["stack-file"] !== undefined ? `--stack-file ${args["stack-file"]}` : `--stack ${stack}`;
-      throw new UsageError(`${option}: no stack config at ${shownPath(choice.file)}: create it, or pass --stack with an existing stack`);
-    }
-    head = loadStack(readFileSync(choice.file, "utf8"), shownPath(choice.file), projectDir);
+    const option = args["stack-file"] !== undefined ? `--stack-file ${args["stack-file"]}` : `--stack ${stack}`;
+    const text = readStackFile(choice.file, shownPath(choice.file), (message) => new UsageError(`${option}: ${message}`));
+    head = loadStack(text, shownPath(choice.file), projectDir);
     ctx = { stackFrom: choice.from, unset: head.unset.map((key) => ({ key, command: setSecretCommand(stack, head.namespace, key) })) };
     if (args.base !== undefined) base = prepareBase(args.base, projectDir, choice.file);
   } catch (e) {

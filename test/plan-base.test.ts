@@ -83,7 +83,7 @@ beforeAll(() => {
   // A program change: hooks send less by default. The stack files stay as they are.
   const parse = path.join(repo, "components", "config", "parse.ts");
   const before = readFileSync(parse, "utf8");
-  const after = before.replace('resourceDetailsToSend: h.resourceDetailsToSend ?? "all"', 'resourceDetailsToSend: h.resourceDetailsToSend ?? "minimal"');
+  const after = before.replace('HOOK_DELIVERY_DEFAULTS = { resourceDetailsToSend: "all",', 'HOOK_DELIVERY_DEFAULTS = { resourceDetailsToSend: "minimal",');
   if (after === before) throw new Error("the default this test changes is no longer in components/config/parse.ts: pick another program change");
   writeFileSync(parse, after);
   git("commit", "-q", "-am", "program");

@@ -3,6 +3,17 @@ import { type Project, selectProjects } from "../azure-devops/lookups";
 import { VariableGroup, type VariableGroupVariable } from "../azure-devops/variable-group";
 import { variableName, type StoreEntry, type StoredKey } from "./index";
 
+/** The component type of {@link VariableGroupStore}. */
+export const VARIABLE_GROUP_STORE_TYPE = "ado-integrations:config-store:VariableGroupStore";
+
+/** The name the stack gives its variable-group config store (components/stack.ts). */
+export const CONFIG_STORE_NAME = "config-store";
+
+/** The name of the variable group resource of the store `store`. */
+export function storeGroupName(store: string): string {
+  return `${store}-group`;
+}
+
 /** Args of VariableGroupStore. */
 export interface VariableGroupStoreArgs {
   /** `https://dev.azure.com/<org>`. */
@@ -31,7 +42,7 @@ export class VariableGroupStore extends pulumi.ComponentResource {
   readonly keys: readonly StoredKey[];
 
   constructor(name: string, args: VariableGroupStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ado-integrations:config-store:VariableGroupStore", name, {}, opts);
+    super(VARIABLE_GROUP_STORE_TYPE, name, {}, opts);
     const keys: StoredKey[] = [];
     const variables: Record<string, pulumi.Output<VariableGroupVariable>> = {};
     // The config parse reports this for stack config; this names it for any other caller.
@@ -56,7 +67,7 @@ export class VariableGroupStore extends pulumi.ComponentResource {
     }
     const anySecret = args.entries.some((e) => e.secret);
     const group = new VariableGroup(
-      `${name}-group`,
+      storeGroupName(name),
       {
         organizationUrl: args.organizationUrl,
         projectId: project.id,

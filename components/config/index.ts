@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ALLOWED_HOSTS_VARIABLE, type AllowedHost, parseAllowedHosts } from "../azure-devops/runtime/hosts";
 import type { EnvReader } from "../credentials/pat-reference";
 import { ConfigError } from "./messages";
+import { CONFIG_NAMESPACE } from "./namespace";
 import type { StackModel } from "./model";
 import { parseStackConfig, type ConfigSource } from "./parse";
 
@@ -15,8 +16,7 @@ export interface StackConfig extends StackModel {
   secret(key: string): pulumi.Output<string>;
 }
 
-/** The config namespace: the project name in Pulumi.yaml. */
-export const CONFIG_NAMESPACE = "ado-integrations";
+export { CONFIG_NAMESPACE } from "./namespace";
 
 /**
  * A ConfigSource over the running program's config (a real deployment or the

@@ -7,8 +7,6 @@ import { defaultMinValidityDays, minValidityProblem } from "../entra/rotation";
 import { PAT_SCOPES } from "../entra/scopes";
 import { PRESETS } from "../presets";
 import { FIELD_SOURCES, type FieldSource, type FormField, type PresetMode, type PresetName } from "../presets/types";
-
-const FIELD_SOURCE_NAMES: readonly string[] = FIELD_SOURCES;
 import { formatDate, parseDate } from "./dates";
 import { ConfigError, KEY_NAME, didYouMean, formatPath, looksLikeSecret, quote } from "./messages";
 import type { ConfigStoreModel, IntegrationModel, PatModel, StackModel } from "./model";
@@ -20,6 +18,11 @@ import {
   type ConfigStoreInput,
   type IntegrationInput,
 } from "./schema";
+
+const FIELD_SOURCE_NAMES: readonly string[] = FIELD_SOURCES;
+
+/** What a hook's delivery settings default to when the config leaves them out. */
+export const HOOK_DELIVERY_DEFAULTS = { resourceDetailsToSend: "all", messagesToSend: "none", detailedMessagesToSend: "none" } as const;
 
 /** Raw stack config for one project namespace, however it was loaded. */
 export interface ConfigSource {
@@ -208,10 +211,10 @@ function zodProblems(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[],
       continue;
     }
     if (issue.code === "custom" && Array.isArray((issue.params as { known?: string[] } | undefined)?.known)) {
-      const known = (issue.params as { known: string[] }).known;
+      const { known, listAll } = issue.params as { known: string[]; listAll?: boolean };
       const hint = typeof value === "string" ? didYouMean(value, known) : "";
-      // A preset far from every name gets the list, computed from the presets there are.
-      const list = hint === "" && issue.path[issue.path.length - 1] === "preset" ? `: use ${known.join(", ")}` : "";
+      // A value far from every name gets the list where the schema asks for it (presets).
+      const list = hint === "" && listAll === true ? `: use ${known.join(", ")}` : "";
       out.push({ path, message: `${issue.message}${quote(value)}${hint}${list}` });
       continue;
     }
@@ -250,8 +253,13 @@ export function referencedSecretKeys(integrations: unknown): string[] {
   const keys = (Array.isArray(integrations) ? integrations : [])
     .filter(isRecord)
     .flatMap((item) => secretReferences(item).map((r) => r.key))
-    .filter((k): k is string => typeof k === "string" && !looksLikeSecret(k) && KEY_NAME.test(k));
+    .filter(isKeyName);
   return [...new Set(keys)];
+}
+
+/** A well-formed config key name, not a pasted value. */
+function isKeyName(key: unknown): key is string {
+  return typeof key === "string" && !looksLikeSecret(key) && KEY_NAME.test(key);
 }
 
 function modeOf(item: Record<string, unknown>): { preset?: PresetName; mode?: PresetMode; modeName?: string } {
@@ -278,7 +286,7 @@ function crossCheckIntegration(
 
   const secretKey = (path: PropertyKey[], key: unknown): void => {
     // A pasted value or a malformed name is the schema's problem (reported once, never echoed).
-    if (typeof key !== "string" || looksLikeSecret(key) || !KEY_NAME.test(key)) return;
+    if (!isKeyName(key)) return;
     referenced.add(key);
     if (!keys.has(key)) problems.push({ path, message: `config key "${key}" is not set: run \`pulumi config set --secret ${key} <value>\`` });
     else if (!source.isSecret(key)) problems.push({ path, message: `config key "${key}" is not a secret: set it again with \`pulumi config set --secret ${key} <value>\`` });
@@ -421,19 +429,19 @@ function crossCheckIntegration(
     // With an unknown scope in the list, what it grants is unknown too: compare scopes only when all are known.
     const scopesKnown = scopes.length > 0 && scopes.every((s) => PAT_SCOPES.includes(s));
     if (typeof pat.expiresOn === "string" && parseDate(pat.expiresOn) && (pat.createdOn === undefined || (typeof pat.createdOn === "string" && parseDate(pat.createdOn)))) {
+      const expiresOn = formatDate(parseDate(pat.expiresOn)!);
       const findings = checkPat(
         {
-          expiresOn: formatDate(parseDate(pat.expiresOn)!),
+          expiresOn,
           createdOn: typeof pat.createdOn === "string" ? formatDate(parseDate(pat.createdOn)!) : undefined,
           scopes,
           allOrganizations: pat.allOrganizations === true,
-          expiryWarningDays: typeof pat.expiryWarningDays === "number" ? pat.expiryWarningDays : DEFAULT_PAT_WARNING_DAYS,
         },
         scopesKnown ? (isCustom ? scopes : (mode.pat?.scopes ?? [])) : [],
         now,
       );
       // The one expiry warning of the run, with the PAT's own window; an expired PAT is held back at its handoff, not refused here.
-      const expiry = patExpiry(formatDate(parseDate(pat.expiresOn)!), typeof pat.expiryWarningDays === "number" ? pat.expiryWarningDays : DEFAULT_PAT_WARNING_DAYS, now);
+      const expiry = patExpiry(expiresOn, typeof pat.expiryWarningDays === "number" ? pat.expiryWarningDays : DEFAULT_PAT_WARNING_DAYS, now);
       if (expiry?.warning !== undefined) warnings.push(`${label}: pat.expiresOn: ${expiry.warning}`);
       for (const f of findings) {
         if (f.severity === "error") problems.push({ path: at("pat", f.key), message: f.message });
@@ -465,6 +473,7 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
   const modeName = input.mode ?? preset.defaultMode;
   const mode = preset.modes[modeName]!;
   const isCustom = preset.name === "custom";
+  const rotationDays = input.entraApp?.secretRotationDays ?? DEFAULT_ROTATION_DAYS;
 
   const entraNeeds = mode.entraApp;
   const entraApp =
@@ -475,8 +484,8 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
           graphScopes: input.entraApp?.graphScopes ?? entraNeeds?.graphScopes ?? [],
           allowBroadScopes: [...new Set([...(entraNeeds?.allowBroadScopes ?? []), ...(input.entraApp?.allowBroadScopes ?? [])])],
           presetScopes: isCustom ? (input.entraApp?.scopes ?? []) : (entraNeeds?.adoScopes ?? []),
-          secretRotationDays: input.entraApp?.secretRotationDays ?? DEFAULT_ROTATION_DAYS,
-          secretMinValidityDays: input.entraApp?.secretMinValidityDays ?? defaultMinValidityDays(input.entraApp?.secretRotationDays ?? DEFAULT_ROTATION_DAYS),
+          secretRotationDays: rotationDays,
+          secretMinValidityDays: input.entraApp?.secretMinValidityDays ?? defaultMinValidityDays(rotationDays),
           idTokens: entraNeeds?.idTokens ?? false,
           owners: input.entraApp?.owners ?? [],
           signInAudience: input.entraApp?.signInAudience ?? "AzureADMyOrg",
@@ -506,9 +515,9 @@ function buildIntegration(input: IntegrationInput, index: number, organizationUr
         events: isCustom ? (h.events ?? []) : [...new Set([...(mode.serviceHooks?.events ?? []), ...(h.events ?? [])])],
         repository: h.repository,
         branch: h.branch,
-        resourceDetailsToSend: h.resourceDetailsToSend ?? "all",
-        messagesToSend: h.messagesToSend ?? "none",
-        detailedMessagesToSend: h.detailedMessagesToSend ?? "none",
+        resourceDetailsToSend: h.resourceDetailsToSend ?? HOOK_DELIVERY_DEFAULTS.resourceDetailsToSend,
+        messagesToSend: h.messagesToSend ?? HOOK_DELIVERY_DEFAULTS.messagesToSend,
+        detailedMessagesToSend: h.detailedMessagesToSend ?? HOOK_DELIVERY_DEFAULTS.detailedMessagesToSend,
       }
     : undefined;
 

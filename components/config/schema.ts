@@ -56,8 +56,9 @@ const configKeyRef = z.string({ error: "must be the name of a config key" }).sup
   }
 });
 
-const enumOf = (values: readonly string[], what: string) =>
-  z.string({ error: `must be ${what}` }).refine((v) => values.includes(v), { message: `unknown ${what}`, params: { known: values } });
+/** One of `values`; an unknown one gets the closest name, or with `listAll` every name when none is close. */
+const enumOf = (values: readonly string[], what: string, listAll = false) =>
+  z.string({ error: `must be ${what}` }).refine((v) => values.includes(v), { message: `unknown ${what}`, params: { known: values, listAll } });
 
 const nonEmptyList = <T extends z.ZodType>(item: T, what: string, one: string) =>
   z.array(item, { error: `must be a list of ${what}` }).min(1, { message: `must list at least one ${one}` });
@@ -174,7 +175,7 @@ export const integrationSchema = z.strictObject({
   name: z
     .string({ error: "must be a string" })
     .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, { message: "must be 2-40 lower-case letters, digits or '-', starting with a letter and not ending with '-'" }),
-  preset: enumOf(PRESET_NAMES, "preset"),
+  preset: enumOf(PRESET_NAMES, "preset", true),
   mode: z.string({ error: "must be a string" }).optional(),
   displayName: z.string({ error: "must be a string" }).min(1).max(120).optional(),
   entraApp: entraApp.optional(),

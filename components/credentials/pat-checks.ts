@@ -44,8 +44,6 @@ export interface PatDeclaration {
   readonly createdOn?: string;
   readonly scopes: readonly string[];
   readonly allOrganizations: boolean;
-  /** Warn this many days before expiry; read by {@link patExpiry}, not by {@link checkPat}. */
-  readonly expiryWarningDays: number;
 }
 
 /** Whether a PAT may be handed to its tool today, and the one message about its expiry. */
@@ -66,9 +64,8 @@ export interface PatExpiry {
  * through. Undefined when `expiresOn` is not a date.
  */
 export function patExpiry(expiresOn: string, warningDays: number, now: Date): PatExpiry | undefined {
-  const expires = parseDate(expiresOn);
-  if (!expires) return undefined;
-  const left = daysBetween(now, expires);
+  const left = daysLeft(expiresOn, now);
+  if (left === undefined) return undefined;
   if (left < 0) {
     return {
       fit: false,

@@ -3,7 +3,7 @@ import { patAuth } from "../azure-devops/runtime/auth";
 import { AdoClient } from "../azure-devops/runtime/client";
 import type { PatModel } from "../config/model";
 import { PatHandoff } from "./pat-handoff";
-import { daysLeft, patEnvProblem, patExpiry } from "./pat-checks";
+import { patEnvProblem, patExpiry } from "./pat-checks";
 
 /** Args of PatReference. */
 export interface PatReferenceArgs {
@@ -106,6 +106,7 @@ export class PatReference extends pulumi.ComponentResource {
     }
 
     const expiry = patExpiry(p.expiresOn, p.expiryWarningDays, args.now ?? new Date());
+    // Undefined only for an expiresOn that is not a date, which config validation refuses.
     const fit = expiry?.fit === true;
     // An unfit PAT is not handed over, so it is not tested either: a dead PAT must not stop the run.
     if (p.testConnection && p.source.kind !== "keyVault" && fit) {
@@ -128,7 +129,7 @@ export class PatReference extends pulumi.ComponentResource {
       .apply(([handed, current]) => (fit || handed === current ? undefined : handoffRefusal(args.integration ?? name, source, expiry?.warning ?? "expiresOn is not a date", handed !== "")));
     this.source = pulumi.output(source);
     this.expiresOn = pulumi.output(p.expiresOn);
-    this.daysLeft = pulumi.output(daysLeft(p.expiresOn, args.now ?? new Date()) ?? 0);
+    this.daysLeft = pulumi.output(expiry?.daysLeft ?? 0);
     this.scopes = pulumi.output([...p.scopes]);
     // Nothing waits on this Output: a held handoff fails the run (an unhandled RunError, one line, no
     // stack) only once every other change is made, the client-secret rotation and other integrations included.

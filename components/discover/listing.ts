@@ -1,8 +1,8 @@
 import type { AdoClient } from "../azure-devops/runtime/client";
 import { expectField, sortedRecord, text } from "../azure-devops/runtime/common";
-import { ENTITLEMENT_API_VERSION, type EntitlementResource } from "../azure-devops/runtime/entitlements";
+import { ENTITLEMENT_PATH, type EntitlementResource, entitlementRequestOptions } from "../azure-devops/runtime/entitlements";
 import { type ProjectRef, listPages, listProjects } from "../azure-devops/runtime/projects";
-import { CONSUMER_ID, type SubscriptionResource, fieldsFromResource } from "../azure-devops/runtime/subscriptions";
+import { CONSUMER_ID, type SubscriptionResource, fieldsFromResource, holdsPassword } from "../azure-devops/runtime/subscriptions";
 import type { VariableGroupResource } from "../azure-devops/runtime/variable-groups";
 
 // The read side of discovery: every call is a GET through the runtime's client
@@ -89,7 +89,6 @@ export function foundHook(resource: SubscriptionResource, organizationUrl: strin
   } catch {
     // An unreadable URL groups under "" and is never recognized.
   }
-  const password = text(resource.consumerInputs?.basicAuthPassword);
   return {
     id: resource.id,
     projectId: fields.projectId,
@@ -99,7 +98,7 @@ export function foundHook(resource: SubscriptionResource, organizationUrl: strin
     host,
     basicAuthUsername: fields.basicAuthUsername,
     // The service shows a set password as "********"; whatever it shows, only whether there is one is kept.
-    passwordSet: password !== "",
+    passwordSet: holdsPassword(resource),
     status: text(resource.status) || "enabled",
     createdDate: text(resource.createdDate),
     filters: fields.filters,
@@ -155,9 +154,8 @@ export async function listPrincipals(client: AdoClient): Promise<FoundPrincipal[
   const principals: FoundPrincipal[] = [];
   const pages = listPages<EntitlementResource & { id?: string }>(client, {
     what: "service principals",
-    path: "_apis/serviceprincipalentitlements",
-    host: "vsaex",
-    apiVersion: ENTITLEMENT_API_VERSION,
+    path: ENTITLEMENT_PATH,
+    ...entitlementRequestOptions(),
     items: (body) => (body as { members: EntitlementResource[] }).members,
     expect: expectField("members", "member list", Array.isArray),
     nextToken: (_headers, body) => {

@@ -1,12 +1,15 @@
 import { hostMatchesPattern, type AllowedHost, webhookHostProblem } from "../azure-devops/runtime/hosts";
-import { SERVICE_HOOK_EVENTS, USERNAME_COLON, isEventType } from "../azure-devops/runtime/events";
+import { type EventType, USERNAME_COLON, isEventType } from "../azure-devops/runtime/events";
 import { TOKENS } from "../../provider/schema";
 import { parseOwnerMarker } from "../azure-devops/runtime/variable-groups";
 import { variableName } from "../config-store";
+import { CONFIG_STORE_NAME, VARIABLE_GROUP_STORE_TYPE, storeGroupName } from "../config-store/variable-group";
+import { HOOK_DELIVERY_DEFAULTS } from "../config/parse";
 import { formatDate } from "../config/dates";
 import { PRESETS } from "../presets";
 import type { FormField, Preset, PresetMode, PresetName, ServiceHookNeeds } from "../presets/types";
-import { resourceNamePart } from "../service-hooks";
+import { INTEGRATION_TYPE, serviceHooksName } from "../integration-names";
+import { SERVICE_HOOKS_TYPE, hookResourceName } from "../service-hooks";
 import type { FoundGroup, FoundHook, FoundPrincipal, OrganizationListing } from "./listing";
 
 // Recognition is data: a hook belongs to a tool when one of the tool's preset
@@ -20,18 +23,15 @@ import type { FoundGroup, FoundHook, FoundPrincipal, OrganizationListing } from 
 /** What discovery writes for a PAT owner it cannot see; the report says to replace it. */
 export const PAT_OWNER_PLACEHOLDER = "<the PAT owner's user name>";
 
-/** Type tokens of the program's components, as index.ts builds them (parents in the import file). */
+/** Type tokens of the program's components, as the components declare them (parents in the import file). */
 export const COMPONENT_TYPES = {
-  integration: "ado-integrations:index:Integration",
-  serviceHooks: "ado-integrations:service-hooks:ServiceHooks",
-  variableGroupStore: "ado-integrations:config-store:VariableGroupStore",
+  integration: INTEGRATION_TYPE,
+  serviceHooks: SERVICE_HOOKS_TYPE,
+  variableGroupStore: VARIABLE_GROUP_STORE_TYPE,
 } as const;
 
 /** The config-store component's name in the program (components/stack.ts). */
-export const CONFIG_STORE_NAME = "config-store";
-
-/** What the program's model defaults a hook's delivery settings to (components/config/parse.ts). */
-const MODEL_DEFAULTS = { resourceDetailsToSend: "all", messagesToSend: "none", detailedMessagesToSend: "none" } as const;
+export { CONFIG_STORE_NAME };
 
 /** A preset mode that receives webhooks. */
 export interface HookMode {
@@ -230,8 +230,8 @@ function buildIntegration(
   }
   for (const key of ["resourceDetailsToSend", "messagesToSend", "detailedMessagesToSend"] as const) {
     const value = shared(known, (h) => h[key]);
-    if (value === undefined) updates.push(`${key}: the hooks differ; all get "${MODEL_DEFAULTS[key]}"`);
-    else if (value !== MODEL_DEFAULTS[key]) hooksConfig[key] = value;
+    if (value === undefined) updates.push(`${key}: the hooks differ; all get "${HOOK_DELIVERY_DEFAULTS[key]}"`);
+    else if (value !== HOOK_DELIVERY_DEFAULTS[key]) hooksConfig[key] = value;
   }
   const withHeaders = known.filter((h) => h.httpHeaderNames.length > 0).length;
   if (withHeaders > 0) updates.push(`httpHeaders: ${withHeaders} hook(s) send delivery headers, which the stack config has no setting for; removed`);
@@ -244,7 +244,7 @@ function buildIntegration(
   const adopted = new Map<string, FoundHook>();
   for (const hook of [...known].sort(byAge)) {
     const projectName = projectNames.get(hook.projectId)!;
-    const resourceName = `${name}-hooks-${resourceNamePart(projectName) || hook.projectId}-${SERVICE_HOOK_EVENTS[hook.eventType as keyof typeof SERVICE_HOOK_EVENTS].shortName}`;
+    const resourceName = hookResourceName(serviceHooksName(name), { name: projectName, id: hook.projectId }, hook.eventType as EventType);
     const kept = adopted.get(resourceName);
     if (kept) leftOut.push({ hook, reason: `a second ${hook.eventType} hook to this URL in ${projectName} (hook ${kept.id} is adopted); delete it by hand after the import` });
     else adopted.set(resourceName, hook);
@@ -299,10 +299,12 @@ export function recognize(listing: OrganizationListing, options: RecognizeOption
 
   // Hooks by host, and by the integration (mode and URL) they belong to.
   const byHost = new Map<string, FoundHook[]>();
-  for (const hook of listing.hooks) byHost.set(hook.host, [...(byHost.get(hook.host) ?? []), hook]);
   const byIntegration = new Map<string, { mode: HookMode; url: string; hooks: FoundHook[] }>();
   const hostVerdicts = new Map<string, Set<string>>();
   for (const hook of listing.hooks) {
+    const onHost = byHost.get(hook.host);
+    if (onHost) onHost.push(hook);
+    else byHost.set(hook.host, [hook]);
     const verdict = recognizeHook(hook, modes, options.allowedHosts ?? []);
     const said = hostVerdicts.get(hook.host) ?? new Set<string>();
     hostVerdicts.set(hook.host, said);
@@ -363,14 +365,15 @@ export function recognize(listing: OrganizationListing, options: RecognizeOption
   for (const i of integrations) {
     if (i.adopted.size === 0) continue;
     imports.push({ type: COMPONENT_TYPES.integration, name: i.name, component: true });
-    imports.push({ type: COMPONENT_TYPES.serviceHooks, name: `${i.name}-hooks`, parent: i.name, component: true });
+    const hooksName = serviceHooksName(i.name);
+    imports.push({ type: COMPONENT_TYPES.serviceHooks, name: hooksName, parent: i.name, component: true });
     for (const [name, hook] of [...i.adopted].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      imports.push({ type: TOKENS.serviceHookSubscription, name, id: hook.id, parent: `${i.name}-hooks` });
+      imports.push({ type: TOKENS.serviceHookSubscription, name, id: hook.id, parent: hooksName });
     }
   }
   if (configStore) {
     imports.push({ type: COMPONENT_TYPES.variableGroupStore, name: CONFIG_STORE_NAME, component: true });
-    imports.push({ type: TOKENS.variableGroup, name: `${CONFIG_STORE_NAME}-group`, id: `${configStore.group.projectId}/${configStore.group.id}`, parent: CONFIG_STORE_NAME });
+    imports.push({ type: TOKENS.variableGroup, name: storeGroupName(CONFIG_STORE_NAME), id: `${configStore.group.projectId}/${configStore.group.id}`, parent: CONFIG_STORE_NAME });
   }
 
   const hosts = [...byHost.entries()]

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
@@ -8,6 +8,7 @@ import type { StackDeps } from "../stack";
 import { SECRET_MARK } from "../../policies/policies";
 import { OfflineMocks, OFFLINE_SECRET_PREFIX, type RecordedResource } from "./mocks";
 import { offlineProjects } from "./projects";
+import { readStackFile } from "./stack-file";
 
 /** Shown in place of every secret value: Pulumi's own mark, which the policies know too. */
 export { SECRET_MARK };
@@ -120,8 +121,7 @@ export async function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> 
   let doc = opts.stackDoc;
   if (doc === undefined) {
     const stackFile = opts.stackFile ?? path.join(projectDir, `Pulumi.${opts.stack}.yaml`);
-    if (!existsSync(stackFile)) throw new Error(`no stack config at ${stackFile}: create it, or pass --stack with an existing stack`);
-    doc = parseYaml(readFileSync(stackFile, "utf8"));
+    doc = parseYaml(readStackFile(stackFile));
   }
   const flat = flattenStackConfig(doc);
 

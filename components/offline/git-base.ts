@@ -40,11 +40,22 @@ export function fileAt(repo: string, commit: string, file: string): string | und
   return r.stdout;
 }
 
+/** How {@link checkoutOf} names its folder and explains a failure. */
+export interface CheckoutOptions {
+  /** The start of the temporary folder's name. */
+  readonly folderPrefix?: string;
+  /** Said in brackets after "git archive <commit> failed" (a likely cause). */
+  readonly failureHint?: string;
+}
+
 /** The files of a commit, extracted with `git archive` into a temporary folder the caller removes. */
-export function checkoutOf(repo: string, commit: string): string {
+export function checkoutOf(repo: string, commit: string, opts: CheckoutOptions = {}): string {
   const archive = spawnSync("git", ["-C", repo, "archive", "--format=tar", commit], { maxBuffer: 256 * 1024 * 1024 });
-  if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${String(archive.stderr).trim()}`);
-  const dir = mkdtempSync(path.join(tmpdir(), "ado-base-"));
+  if (archive.status !== 0) {
+    const hint = opts.failureHint !== undefined ? ` (${opts.failureHint})` : "";
+    throw new Error(`git archive ${commit} failed${hint}: ${String(archive.stderr).trim()}`);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), opts.folderPrefix ?? "ado-base-"));
   execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout });
   return dir;
 }

@@ -1,6 +1,22 @@
 import type { Evaluation, PlannedResource } from "./evaluate";
 import type { PolicyFinding } from "../../policies/policies";
-import { OFFLINE_DEPLOYER, SECTIONS, STACK_ROW, apiName, integrationOf, reviewOf, scopeName, type IntegrationReview, type ReviewChange, type ReviewItem, type Section } from "./review";
+import { TOKENS } from "../../provider/schema";
+import {
+  COMPONENT_PREFIX,
+  OFFLINE_DEPLOYER,
+  SECTIONS,
+  STACK_ROW,
+  apiName,
+  integrationOf,
+  reviewOf,
+  scopeName,
+  storeDescription,
+  type IntegrationReview,
+  type Loose,
+  type ReviewChange,
+  type ReviewItem,
+  type Section,
+} from "./review";
 
 /** A policy result as the plan lists it: what the pack's runner found. */
 export type PlanPolicyResult = PolicyFinding;
@@ -45,12 +61,6 @@ export interface PlanDocument {
   readonly toSetBeforeUp: readonly UnsetSecret[];
 }
 
-const COMPONENT_PREFIX = "ado-integrations:";
-
-// Registered inputs and resolved outputs are untyped JSON from the mocks.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
-
 /** Builds the JSON plan: resources with type token, name, parent name and inputs, plus outputs. */
 export function planDocument(e: Evaluation, policies: readonly PlanPolicyResult[] = [], ctx: PlanContext = {}): PlanDocument {
   const byUrn = new Map(e.resources.map((r) => [r.urn, r]));
@@ -94,17 +104,17 @@ function keyInputs(r: PlannedResource, projectNames: Readonly<Record<string, str
       return [`displayName: ${i.displayName}`, `endDate: ${i.endDate}`];
     case "random:index/randomPassword:RandomPassword":
       return [`length: ${i.length}, special characters: ${i.special}`];
-    case "azure-devops-integrations:index:ServiceHookSubscription": {
+    case TOKENS.serviceHookSubscription: {
       const filters = Object.entries(i.filters ?? {}).map(([k, v]) => `${k}=${String(v)}`);
       return [
         `${i.eventType} in project ${projectNames[i.projectId] ?? i.projectId} -> ${i.url} (basic auth user "${i.basicAuthUsername ?? ""}", password ${i.basicAuthPassword === undefined ? "none" : String(i.basicAuthPassword)}${filters.length ? `; filters ${filters.join(", ")}` : ""})`,
       ];
     }
-    case "azure-devops-integrations:index:ServicePrincipalEntitlement": {
+    case TOKENS.servicePrincipalEntitlement: {
       const projects = ((i.projects ?? []) as { projectId: string; group: string }[]).map((p) => `${projectNames[p.projectId] ?? p.projectId} (${p.group})`);
       return [`service principal ${i.servicePrincipalObjectId} joins the organization, access level ${i.accessLevel}`, `projects: ${projects.join(", ") || "none"}`];
     }
-    case "azure-devops-integrations:index:VariableGroup":
+    case TOKENS.variableGroup:
       return [
         `name: ${i.name} in project ${i.projectName}`,
         typeof i.variables === "string"
@@ -127,7 +137,7 @@ function storeLines(e: Evaluation, integration: string, pad: string): string[] {
   if (keys.length === 0) return [];
   const lines =
     store.kind === "variableGroup"
-      ? [`${pad}config store: variable group ${store.name} in project ${store.project} (also stack output fields.${integration}):`]
+      ? [`${pad}config store: ${storeDescription(store)} (also stack output fields.${integration}):`]
       : [`${pad}config store: stack output fields.${integration}:`];
   for (const k of keys) {
     const value = String(values[k.label]);
@@ -177,14 +187,7 @@ export function renderText(e: Evaluation, policies: readonly PlanPolicyResult[] 
     }
     out.push("");
   }
-  out.push(...unsetLines(ctx.unset));
-  const warnings = (doc.warnings as string[]) ?? [];
-  out.push(warnings.length ? "warnings:" : "warnings: none");
-  for (const w of warnings) out.push(`  ! ${w}`);
-  out.push(policies.length ? "policies:" : "policies: all passed");
-  if (policies.length) {
-    for (const p of policies) out.push(`  ${p.enforcement === "mandatory" ? "x" : "!"} [${p.enforcement}] ${p.policy} on ${p.resource}: ${p.message}`);
-  }
+  out.push(...textFooter((doc.warnings as string[]) ?? [], policies, ctx));
   out.push("");
   const counts = new Map<string, number>();
   for (const r of custom) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
@@ -200,6 +203,17 @@ function indentJson(key: string, value: unknown, pad: string): string[] {
   return lines;
 }
 
+
+/** Secrets to set, warnings and policy findings: the same in a full plain-text plan and a plan of changes. */
+function textFooter(warnings: readonly string[], policies: readonly PlanPolicyResult[], ctx: PlanContext): string[] {
+  return [
+    ...unsetLines(ctx.unset),
+    warnings.length ? "warnings:" : "warnings: none",
+    ...warnings.map((w) => `  ! ${w}`),
+    policies.length ? "policies:" : "policies: all passed",
+    ...policies.map((p) => `  ${p.enforcement === "mandatory" ? "x" : "!"} [${p.enforcement}] ${p.policy} on ${p.resource}: ${p.message}`),
+  ];
+}
 
 /** The secret keys to set before `pulumi up`, one command each (the plan itself does not need them). */
 function unsetLines(unset: readonly UnsetSecret[] | undefined): string[] {
@@ -325,8 +339,7 @@ export function renderMarkdown(e: Evaluation, policies: readonly PlanPolicyResul
   const custom = e.resources.filter((r) => !r.type.startsWith(COMPONENT_PREFIX));
   const integrations = (e.outputs.integrations ?? {}) as Record<string, Record<string, Loose>>;
   const fields = (e.outputs.fields ?? {}) as Record<string, Record<string, unknown>>;
-  const store = (e.outputs.configStore ?? { kind: "stackOutputs" }) as Record<string, Loose>;
-  const where = store.kind === "variableGroup" ? `variable group ${store.name}` : "stack outputs";
+  const where = storeDescription(e.outputs.configStore, false);
   const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
   const out: string[] = [];
   out.push(`### ado-integrations plan: \`${e.stack}\``);
@@ -350,7 +363,8 @@ export function renderMarkdown(e: Evaluation, policies: readonly PlanPolicyResul
   graph.push("```");
   out.push("", ...graph, "");
   const review = reviewOf(e);
-  const storeText = review.stack["Config-store keys"]?.[0]?.value ?? where;
+  // The same text reviewOf gives as the stack's "store" item.
+  const storeText = storeDescription(e.outputs.configStore);
   for (const r of review.integrations) out.push(...integrationMarkdown(r, storeText));
   const shared = review.stack["Other resources"] ?? [];
   if (shared.length > 0) out.push("**Shared by the stack**", "", ...shared.map((o) => `- \`${o.key}\`: ${o.value}`), "");
@@ -420,11 +434,7 @@ export function renderChangesText(e: Evaluation, changes: readonly ReviewChange[
     }
     out.push("");
   }
-  out.push(...unsetLines(ctx.unset));
-  const warnings = (e.outputs.warnings as string[]) ?? [];
-  out.push(warnings.length ? "warnings:" : "warnings: none", ...warnings.map((w) => `  ! ${w}`));
-  out.push(policies.length ? "policies:" : "policies: all passed");
-  for (const p of policies) out.push(`  ${p.enforcement === "mandatory" ? "x" : "!"} [${p.enforcement}] ${p.policy} on ${p.resource}: ${p.message}`);
+  out.push(...textFooter((e.outputs.warnings as string[]) ?? [], policies, ctx));
   return out.join("\n");
 }
 

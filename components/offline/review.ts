@@ -10,6 +10,7 @@ import { PUBLISHED_AZURE_DEVOPS_SCOPE_IDS, PUBLISHED_GRAPH_SCOPE_IDS } from "../
 import { AZURE_DEVOPS_APP_ID, MICROSOFT_GRAPH_APP_ID } from "../entra/scopes";
 import { PRESETS } from "../presets";
 import type { Preset } from "../presets/types";
+import { TOKENS } from "../../provider/schema";
 import type { Evaluation, PlannedResource } from "./evaluate";
 import { stableGuid } from "./ids";
 
@@ -46,18 +47,30 @@ export interface StackReview {
 
 // Registered inputs and resolved outputs are untyped JSON from the mocks.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+export type Loose = any;
 
 /** The identity the offline tenant says is deploying: shown as such, since its ID is made up. */
 export const OFFLINE_DEPLOYER = stableGuid("offline-deployer");
 
-const COMPONENT_PREFIX = "ado-integrations:";
-const HOOK = "azure-devops-integrations:index:ServiceHookSubscription";
-const ENTITLEMENT = "azure-devops-integrations:index:ServicePrincipalEntitlement";
+/** The start of the program's own component types: they group resources and are not created themselves. */
+export const COMPONENT_PREFIX = "ado-integrations:";
+const HOOK = TOKENS.serviceHookSubscription;
+const ENTITLEMENT = TOKENS.servicePrincipalEntitlement;
 const APP = "azuread:index/application:Application";
 const SP = "azuread:index/servicePrincipal:ServicePrincipal";
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const RANDOM = "random:index/randomPassword:RandomPassword";
+
+/**
+ * Where the stack keeps integrations' form values, from the `configStore`
+ * output: "variable group <name> in project <project>" or "stack outputs".
+ * Without the project when `withProject` is false.
+ */
+export function storeDescription(configStore: unknown, withProject = true): string {
+  const store = (configStore ?? { kind: "stackOutputs" }) as Record<string, Loose>;
+  if (store.kind !== "variableGroup") return "stack outputs";
+  return withProject ? `variable group ${store.name} in project ${store.project}` : `variable group ${store.name}`;
+}
 
 /** The Integration component a resource belongs to, by walking up its parents. */
 export function integrationOf(r: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): string | undefined {
@@ -95,11 +108,8 @@ export function reviewOf(e: Evaluation): StackReview {
       e.projectNames,
     ),
   );
-  const store = (e.outputs.configStore ?? { kind: "stackOutputs" }) as Record<string, Loose>;
   const stack: Partial<Record<Section, ReviewItem[]>> = {
-    "Config-store keys": [
-      { key: "store", value: store.kind === "variableGroup" ? `variable group ${store.name} in project ${store.project}` : "stack outputs" },
-    ],
+    "Config-store keys": [{ key: "store", value: storeDescription(e.outputs.configStore) }],
   };
   const shared = custom.filter((r) => !integrationOf(r, byUrn));
   if (shared.length > 0) stack["Other resources"] = shared.map(otherResource);

@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { LineCounter, Parser, isMap, isScalar, parseDocument, type Document } from "yaml";
 import { ConfigError, closest } from "../config/messages";
 import { referencedSecretKeys } from "../config/parse";
+import { STACK_NAME_PATTERN } from "../../policies/config";
 
 /** A mistake in how the plan was called (an option, a missing file, a ref): exit code 64, not a config error. */
 export class UsageError extends Error {
@@ -29,7 +31,7 @@ export const DEFAULT_STACK = "dev";
  * policy config and default names, so the plan says which source it used.
  */
 export function chooseStack(projectDir: string, opts: { readonly stack?: string; readonly stackFile?: string }): StackChoice {
-  if (opts.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(opts.stack)) {
+  if (opts.stack !== undefined && !STACK_NAME_PATTERN.test(opts.stack)) {
     throw new UsageError(`--stack ${opts.stack}: a stack name is letters, digits, '-', '_' or '.'`);
   }
   if (opts.stackFile === undefined) {
@@ -47,6 +49,16 @@ export function chooseStack(projectDir: string, opts: { readonly stack?: string;
 export function shownPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * A stack file's text. When the file does not exist, throws what `fail`
+ * makes of the message (a plain Error unless the caller wants another kind),
+ * which names the file as `shown`.
+ */
+export function readStackFile(file: string, shown: string = file, fail: (message: string) => Error = (message) => new Error(message)): string {
+  if (!existsSync(file)) throw fail(`no stack config at ${shown}: create it, or pass --stack with an existing stack`);
+  return readFileSync(file, "utf8");
 }
 
 /** YAML errors listed before the rest are summed up in one line. */

@@ -57,6 +57,19 @@ export function resourceNamePart(projectName: string): string {
     .replace(/^-+|-+$/g, "");
 }
 
+/** The component type of {@link ServiceHooks}. */
+export const SERVICE_HOOKS_TYPE = "ado-integrations:service-hooks:ServiceHooks";
+
+/** The part of a project's resource names: the part of its name, or its id when the name keeps nothing. */
+function projectPart(project: { readonly name: string; readonly id: string }): string {
+  return resourceNamePart(project.name) || project.id;
+}
+
+/** The resource name of one subscription of the ServiceHooks component `component`: `${component}-${project}-${event short name}`. */
+export function hookResourceName(component: string, project: { readonly name: string; readonly id: string }, event: EventType): string {
+  return `${component}-${projectPart(project)}-${SERVICE_HOOK_EVENTS[event].shortName}`;
+}
+
 /**
  * Service hook subscriptions for one integration: one per selected project
  * and event, named `${name}-${project}-${event short name}` so adding a
@@ -71,7 +84,7 @@ export class ServiceHooks extends pulumi.ComponentResource {
   readonly selectedProjects: pulumi.Output<string[]>;
 
   constructor(name: string, args: ServiceHooksArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ado-integrations:service-hooks:ServiceHooks", name, {}, opts);
+    super(SERVICE_HOOKS_TYPE, name, {}, opts);
 
     if (args.projects.length === 0) {
       throw new Error(`ServiceHooks ${name}: projects must select at least one project (a name, a glob such as "platform-*", or "*")`);
@@ -109,7 +122,7 @@ export class ServiceHooks extends pulumi.ComponentResource {
     }
     const owners = new Map<string, string>();
     for (const project of selected) {
-      const part = resourceNamePart(project.name) || project.id;
+      const part = projectPart(project);
       const other = owners.get(part);
       if (other !== undefined) {
         throw new Error(`ServiceHooks ${name}: projects "${other}" and "${project.name}" would share the resource name part "${part}"; select only one of them`);
@@ -121,7 +134,7 @@ export class ServiceHooks extends pulumi.ComponentResource {
     for (const project of selected) {
       for (const event of events) {
         const subscription = new ServiceHookSubscription(
-          `${name}-${resourceNamePart(project.name) || project.id}-${SERVICE_HOOK_EVENTS[event].shortName}`,
+          hookResourceName(name, project, event),
           {
             organizationUrl,
             projectId: project.id,

@@ -16,8 +16,6 @@ function patDeclaration(props: Props): PatDeclaration {
     createdOn: asString(props.createdOn),
     scopes: asStrings(props.scopes),
     allOrganizations: props.allOrganizations === true,
-    // checkPat does not read the window; the program's one expiry warning does.
-    expiryWarningDays: 0,
   };
 }
 

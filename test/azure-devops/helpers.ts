@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { SubscriptionInputs } from "../../components/azure-devops/runtime/subscriptions";
 import type { VariableGroupInputs } from "../../components/azure-devops/runtime/variable-groups";
 import { type Fault, type Loopback, type LoopbackOptions, startLoopback } from "../loopback/server";
-import { FAST_SETTINGS } from "../loopback/settings";
+import { FAST_SETTINGS, loopbackEnv } from "../loopback/settings";
 
 export { FAST_SETTINGS } from "../loopback/settings";
 
@@ -11,11 +11,7 @@ export const WEBHOOK_PASSWORD = "hook-password-Zq8sV1xW";
 
 const TOUCHED = ["AZDO_PERSONAL_ACCESS_TOKEN", "AZDO_AUTH", "AZDO_ORG_SERVICE_URL", "AZDO_ADOPT_EXISTING", "AZDO_ALLOWED_HOSTS", ...Object.keys(FAST_SETTINGS)];
 
-/**
- * The AZDO_ALLOWED_HOSTS opt-in for loopback servers: 127.0.0.1 on any port,
- * since every loopback server listens there, a test's second server included.
- */
-export const LOOPBACK_ALLOWED_HOSTS = "127.0.0.1";
+export { LOOPBACK_ALLOWED_HOSTS } from "../loopback/settings";
 
 /**
  * Points the environment the providers read at the loopback server (PAT auth,
@@ -25,7 +21,7 @@ export const LOOPBACK_ALLOWED_HOSTS = "127.0.0.1";
 export function useLoopbackEnvironment(server: Loopback, extra: Record<string, string> = {}): () => void {
   const saved = Object.fromEntries(TOUCHED.map((name) => [name, process.env[name]]));
   for (const name of TOUCHED) delete process.env[name];
-  Object.assign(process.env, FAST_SETTINGS, { AZDO_PERSONAL_ACCESS_TOKEN: server.pat, AZDO_ALLOWED_HOSTS: LOOPBACK_ALLOWED_HOSTS }, extra);
+  Object.assign(process.env, loopbackEnv(server), extra);
   return () => {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkPat, patExpiry, type PatDeclaration } from "../../components/credentials/pat-checks";
 import { NOW } from "../helpers";
 
-const base: PatDeclaration = { expiresOn: "2027-01-31", scopes: ["vso.code_write"], allOrganizations: false, expiryWarningDays: 30 };
+const base: PatDeclaration = { expiresOn: "2027-01-31", scopes: ["vso.code_write"], allOrganizations: false };
 
 describe("checkPat", () => {
   it("finds nothing for a fresh, least-privilege, organization-scoped PAT", () => {

@@ -17,7 +17,7 @@ import { PAT_OWNER_PLACEHOLDER, type FoundHook, type OrganizationListing, discov
 import { PRESETS, type Preset } from "../../components/presets";
 import { TOKENS } from "../../provider/schema";
 import { configSource, NOW } from "../helpers";
-import { FAST_SETTINGS } from "../loopback/settings";
+import { LOOPBACK_ALLOWED_HOSTS, loopbackEnv } from "../loopback/settings";
 import { type Loopback, startLoopback } from "../loopback/server";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -25,7 +25,7 @@ const HOOK_PASSWORD = "clicked-hook-password-Zq8";
 const SECRET_VARIABLE = "typed-pat-value-4Kd9";
 const SPACELIFT_URL = "https://contoso.app.spacelift.io/webhooks/azure_devops/01hzx";
 const SPACELIFT_EVENTS = PRESETS.spacelift.modes.pat!.serviceHooks!.events;
-const ALLOWED = parseAllowedHosts("127.0.0.1");
+const ALLOWED = parseAllowedHosts(LOOPBACK_ALLOWED_HOSTS);
 
 let server: Loopback | undefined;
 let out: string | undefined;
@@ -90,7 +90,7 @@ function runDiscover(s: Loopback, args: readonly string[], env: Record<string, s
     execFile(
       process.execPath,
       ["--import", "tsx", "scripts/discover.ts", ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...FAST_SETTINGS, AZDO_PERSONAL_ACCESS_TOKEN: s.pat, AZDO_ALLOWED_HOSTS: "127.0.0.1", ...env } },
+      { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...loopbackEnv(s), ...env } },
       (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -225,7 +225,7 @@ describe("discovery listing", () => {
     const first = clickHook(s, projectId, "git.push", SPACELIFT_URL);
     const page1 = { count: 1, value: [{ id: first, publisherId: "tfs", eventType: "git.push", consumerId: "webHooks", consumerActionId: "httpRequest", publisherInputs: { projectId }, consumerInputs: { url: SPACELIFT_URL } }] };
     s.faults.add({ method: "GET", path: "_apis/hooks/subscriptions", fault: { kind: "status", status: 200, body: page1, headers: { "x-ms-continuationtoken": "page-2" } } });
-    const client = new AdoClient({ organizationUrl: s.orgUrl, env: { ...FAST_SETTINGS, AZDO_PERSONAL_ACCESS_TOKEN: s.pat, AZDO_ALLOWED_HOSTS: "127.0.0.1" } });
+    const client = new AdoClient({ organizationUrl: s.orgUrl, env: loopbackEnv(s) });
     const hooks = await listHooks(client);
     // Page 2 is the real listing (the same hook again): two pages, two calls.
     expect(hooks.map((h) => h.id)).toEqual([first, first]);
@@ -240,7 +240,7 @@ describe("discovery listing", () => {
   it("goes on without service principals when the organization refuses to list them, and says so", async () => {
     const s = (server = await startLoopback());
     s.faults.add({ method: "GET", path: "_apis/serviceprincipalentitlements", fault: { kind: "status", status: 403 } });
-    const result = await discover({ organizationUrl: s.orgUrl, env: { ...FAST_SETTINGS, AZDO_PERSONAL_ACCESS_TOKEN: s.pat, AZDO_ALLOWED_HOSTS: "127.0.0.1" } });
+    const result = await discover({ organizationUrl: s.orgUrl, env: loopbackEnv(s) });
     expect(result.discovery.principals).toEqual([]);
     expect(result.discovery.principalsProblem).toMatch(/^Azure DevOps GET \/contoso\/_apis\/serviceprincipalentitlements returned 403/);
     expect(result.discovery.integrations).toEqual([]);

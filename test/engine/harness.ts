@@ -6,7 +6,7 @@
  * random are the stand-in plugins of ./standins. Used by the engine suite
  * and by the engine benchmark (bench/engine.ts), so nothing here imports vitest.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -14,6 +14,7 @@ import YAML from "yaml";
 import { FAST_SETTINGS } from "../loopback/settings";
 import type { Loopback, LoopbackCall } from "../loopback/server";
 import { PACKAGE } from "../../provider/schema";
+import { checkoutOf as checkoutCommit } from "../../components/offline/git-base";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -43,11 +44,7 @@ export function findEngine(): { bin?: string; reason?: string } {
  */
 export function checkoutOf(repo: string, commit: string): string {
   if (!existsSync(path.join(repo, ".git"))) throw new Error(`cannot read commit ${commit}: ${repo} has no .git`);
-  const archive = spawnSync("git", ["-C", repo, "archive", "--format=tar", commit], { maxBuffer: 64 * 1024 * 1024 });
-  if (archive.status !== 0) throw new Error(`git archive ${commit} failed (a shallow clone?): ${String(archive.stderr).trim()}`);
-  const dir = mkdtempSync(path.join(tmpdir(), "ado-commit-"));
-  execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout });
-  return dir;
+  return checkoutCommit(repo, commit, { folderPrefix: "ado-commit-", failureHint: "a shallow clone?" });
 }
 
 /** The provider plugin running as the engine starts it. */

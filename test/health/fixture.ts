@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { runHealth } from "../../scripts/health";
 import type { Loopback, StoredSubscription } from "../loopback/server";
-import { FAST_SETTINGS } from "../loopback/settings";
+import { loopbackEnv } from "../loopback/settings";
 
 /** The webhook password the receiver expects, and the stack's hooks hold unless a test says otherwise. */
 export const RECEIVER_PASSWORD = "receiver-password-Kq3vT9wL";
@@ -143,7 +143,7 @@ export function writeStack(server: Loopback, hooks: readonly StateHook[]): { rea
 
 /** The environment the check reads: the loopback's PAT, the 127.0.0.1 opt-in, fast retries. */
 export function healthEnv(server: Loopback): NodeJS.ProcessEnv {
-  return { ...FAST_SETTINGS, AZDO_PERSONAL_ACCESS_TOKEN: server.pat, AZDO_ALLOWED_HOSTS: "127.0.0.1", PATH: process.env.PATH };
+  return { ...loopbackEnv(server), PATH: process.env.PATH };
 }
 
 /** Runs `npm run health -- <args>` in this process against the stack in `dir`, at {@link NOW}. */

@@ -12,10 +12,8 @@
 // a result in the answer, as the contract's description says), and the text of details.request/details.response
 // (the shape the portal's History tab shows: "Status Code: 401", ...).
 
+import { MASK, maskedInputs, sendsMask } from "./masking";
 import type { StoredSubscription } from "./server";
-
-/** The MASK of server.ts (not imported: server.ts imports this module). */
-const MASK = "********";
 
 /** Result of a notification, as the contract names them. */
 export type LoopbackNotificationResult = "pending" | "succeeded" | "failed" | "filtered";
@@ -153,6 +151,8 @@ export interface NotificationRouteContext {
   readonly subscriptionView: (subscription: StoredSubscription) => Record<string, unknown>;
   /** The server's error for a refused call (HttpError). */
   readonly fail: (status: number, message: string, typeKey: string) => Error;
+  /** The server's error for a subscription id it does not hold. */
+  readonly subscriptionNotFound: (id: string) => Error;
 }
 
 const REASONS: Record<number, string> = { 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
@@ -171,14 +171,13 @@ export function notificationView(n: StoredNotification, withDetails = true): Rec
   };
   if (!withDetails) return view;
   const completed = n.status === "completed";
-  const masked = Object.fromEntries(Object.entries(n.consumerInputs).map(([k, v]) => [k, k === "basicAuthPassword" ? MASK : v]));
   const details: Record<string, unknown> = {
     publisherId: n.publisherId,
     eventType: n.eventType,
     consumerId: n.consumerId,
     consumerActionId: n.consumerActionId,
     publisherInputs: { ...n.publisherInputs },
-    consumerInputs: masked,
+    consumerInputs: maskedInputs(n.consumerInputs),
     queuedDate: n.createdDate,
     requestAttempts: n.requestAttempts,
     event: { id: n.eventId, eventType: n.eventType, publisherId: n.publisherId, createdDate: n.createdDate, resource: {}, resourceVersion: "1.0" },
@@ -231,12 +230,12 @@ export function notificationRoute(
   body: unknown,
 ): Reply | Promise<Reply> | undefined {
   if (rest[0] !== "hooks") return undefined;
-  const { state, fail } = context;
+  const { state, fail, subscriptionNotFound } = context;
   const notifications = state.notifications;
 
   if (method === "GET" && rest[1] === "subscriptions" && rest[3] === "notifications" && rest.length <= 5) {
     const subscriptionId = rest[2]!;
-    if (!state.subscriptions.has(subscriptionId)) throw fail(404, `Subscription with id ${subscriptionId} does not exist.`, "SubscriptionNotFoundException");
+    if (!state.subscriptions.has(subscriptionId)) throw subscriptionNotFound(subscriptionId);
     if (rest[4] !== undefined) {
       const id = Number(rest[4]);
       const found = notifications.of(subscriptionId).find((n) => n.id === id);
@@ -316,20 +315,20 @@ export function notificationRoute(
  * http://localhost receivers are delivered to, so no test reaches a network.
  */
 async function testNotification(context: NotificationRouteContext, query: Readonly<Record<string, string>>, body: unknown): Promise<Reply> {
-  const { state, fail } = context;
+  const { state, fail, subscriptionNotFound } = context;
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw fail(400, "The notification is missing.", "ArgumentNullException");
   const b = body as { subscriptionId?: unknown; details?: { eventType?: unknown; consumerInputs?: unknown } };
   if (query.useRealData === "true") throw fail(400, "The loopback server sends sample data only.", "LoopbackNoRoute");
   if (typeof b.subscriptionId !== "string") throw fail(400, "The loopback server tests existing subscriptions only: subscriptionId is required.", "ArgumentNullException");
   const subscription = state.subscriptions.get(b.subscriptionId.toLowerCase());
-  if (!subscription) throw fail(404, `Subscription with id ${b.subscriptionId} does not exist.`, "SubscriptionNotFoundException");
+  if (!subscription) throw subscriptionNotFound(b.subscriptionId);
   const notifications = state.notifications;
   const notification = notifications.create(subscription, state.now(), typeof b.details?.eventType === "string" ? b.details.eventType : undefined);
   // Inputs sent with the test replace the stored ones, except a masked password, which keeps the stored one.
   const sent = b.details?.consumerInputs;
   if (typeof sent === "object" && sent !== null) {
     for (const [key, value] of Object.entries(sent as Record<string, unknown>)) {
-      if (typeof value === "string" && !(key === "basicAuthPassword" && value === MASK)) notification.consumerInputs[key] = value;
+      if (typeof value === "string" && !sendsMask(key, value)) notification.consumerInputs[key] = value;
     }
   }
   const queued = notificationView(notification);

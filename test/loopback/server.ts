@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { CONFIDENTIAL_CONSUMER_INPUTS, maskedInputs, sendsMask } from "./masking";
 import { LoopbackNotifications, notificationRoute } from "./notifications";
 
 // A small, deterministic stand-in for the parts of Azure DevOps this project
@@ -7,8 +8,8 @@ import { LoopbackNotifications, notificationRoute } from "./notifications";
 // server-added publisher inputs, null secret values), with scriptable faults
 // and a log of every call so tests can count REST calls per operation.
 
-/** The masked value the service shows for a confidential input. */
-export const MASK = "********";
+/** The masked value the service shows for a confidential input (defined in ./masking). */
+export { MASK } from "./masking";
 
 /** Statuses a subscription can have. */
 export type LoopbackSubscriptionStatus = "enabled" | "onProbation" | "disabledByUser" | "disabledBySystem" | "disabledByInactiveIdentity";
@@ -363,7 +364,6 @@ interface SubscriptionBody {
   status?: LoopbackSubscriptionStatus;
 }
 
-const CONFIDENTIAL_CONSUMER_INPUTS = new Set(["basicAuthPassword"]);
 /** AccessLevel.accountLicenseType values of the entitlement API. */
 const ACCOUNT_LICENSE_TYPES = new Set(["none", "earlyAdopter", "express", "professional", "advanced", "stakeholder"]);
 const SUBSCRIPTION_STATUSES = new Set(["enabled", "onProbation", "disabledByUser", "disabledBySystem", "disabledByInactiveIdentity"]);
@@ -436,7 +436,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     modifiedBy: { id: USER_ID },
     modifiedDate: s.modifiedDate,
     publisherInputs: { ...s.publisherInputs },
-    consumerInputs: Object.fromEntries(Object.entries(s.consumerInputs).map(([k, v]) => [k, CONFIDENTIAL_CONSUMER_INPUTS.has(k) ? MASK : v])),
+    consumerInputs: maskedInputs(s.consumerInputs),
   });
 
   const projectView = (p: StoredProject): Record<string, unknown> => ({
@@ -614,7 +614,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
 
     if (!pathProject && rest[0] === "hooks") {
       // Notifications (delivery history, test deliveries) live in their own module.
-      const delivery = notificationRoute({ state, subscriptionView, fail: (status, message, typeKey) => new HttpError(status, message, typeKey) }, method, rest, query, body);
+      const delivery = notificationRoute({ state, subscriptionView, fail: (status, message, typeKey) => new HttpError(status, message, typeKey), subscriptionNotFound }, method, rest, query, body);
       if (delivery !== undefined) return delivery;
       const id = rest[2] ?? "";
       switch (key) {
@@ -648,7 +648,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
           const consumerInputs = { ...parsed.consumerInputs };
           // Sending the mask back keeps the stored secret, as the service does.
           for (const name of CONFIDENTIAL_CONSUMER_INPUTS) {
-            if (consumerInputs[name] === MASK && found.consumerInputs[name] !== undefined) consumerInputs[name] = found.consumerInputs[name];
+            if (sendsMask(name, consumerInputs[name]) && found.consumerInputs[name] !== undefined) consumerInputs[name] = found.consumerInputs[name];
           }
           found.eventType = parsed.eventType;
           found.resourceVersion = parsed.resourceVersion ?? found.resourceVersion;

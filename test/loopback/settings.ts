@@ -15,3 +15,17 @@ export const FAST_SETTINGS = {
   AZDO_RETRY_MAX_SECONDS: "120",
   AZDO_REQUEST_TIMEOUT_SECONDS: "30",
 } as const;
+
+/**
+ * The AZDO_ALLOWED_HOSTS opt-in for loopback servers: 127.0.0.1 on any port,
+ * since every loopback server listens there, a test's second server included.
+ */
+export const LOOPBACK_ALLOWED_HOSTS = "127.0.0.1";
+
+/**
+ * The environment a client or script needs to reach a loopback server: its
+ * PAT, the AZDO_ALLOWED_HOSTS opt-in for 127.0.0.1, and the fast retries.
+ */
+export function loopbackEnv(server: { readonly pat: string }): Record<string, string> {
+  return { ...FAST_SETTINGS, AZDO_PERSONAL_ACCESS_TOKEN: server.pat, AZDO_ALLOWED_HOSTS: LOOPBACK_ALLOWED_HOSTS };
+}

@@ -187,7 +187,8 @@ function rateGateFor(organizationUrl: string): RateGate {
   return gate;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms` milliseconds: the sleep of retries and polls unless a caller (a test) passes its own. */
+export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The one Azure DevOps REST client: auth, api-version, retries with backoff,

@@ -300,7 +300,8 @@ function replicationPending(result: OperationResult | undefined): boolean {
   return (result?.errors ?? []).some((e) => /\bVS403283\b/.test(`${String(e?.key ?? "")} ${String(e?.value ?? "")}`));
 }
 
-const ENTITLEMENT_PATH = "_apis/serviceprincipalentitlements";
+/** The REST path of the service principal entitlements, on the vsaex host. */
+export const ENTITLEMENT_PATH = "_apis/serviceprincipalentitlements";
 
 function entitlementPath(id: string): string {
   return `${ENTITLEMENT_PATH}/${checkedId("service principal entitlement", id, GUID, "a GUID")}`;
@@ -308,7 +309,8 @@ function entitlementPath(id: string): string {
 
 const EXPECT_ENTITLEMENT = expectField("id", "entitlement id", (value) => typeof value === "string" && value !== "");
 
-function requestOptions(extra: Partial<AdoRequestOptions> = {}): AdoRequestOptions {
+/** Request options of every entitlement call: the vsaex host and the entitlement api-version, with `extra`. */
+export function entitlementRequestOptions(extra: Partial<AdoRequestOptions> = {}): AdoRequestOptions {
   return { host: "vsaex", apiVersion: ENTITLEMENT_API_VERSION, ...extra };
 }
 
@@ -320,7 +322,7 @@ async function patchEntitlement(
   fallback: EntitlementState,
 ): Promise<EntitlementState> {
   // AdoClient sends application/json unless it honours `contentType`; the service needs JSON patch here.
-  const options: AdoRequestOptions & { readonly contentType: string } = { ...requestOptions({ body: operations }), contentType: JSON_PATCH_CONTENT_TYPE };
+  const options: AdoRequestOptions & { readonly contentType: string } = { ...entitlementRequestOptions({ body: operations }), contentType: JSON_PATCH_CONTENT_TYPE };
   const path = entitlementPath(id);
   const response = await client.request<PatchResponse>("PATCH", path, { ...options, expect: EXPECT_OUTCOME });
   const body = response.body;
@@ -388,7 +390,7 @@ export async function createEntitlement(
     let body: AddResponse | undefined;
     try {
       // An unreadable answer is an unknown outcome: Add is sent again, which cannot add the principal twice.
-      body = (await client.request<AddResponse>("POST", ENTITLEMENT_PATH, requestOptions({ body: entitlementAddBody(desired), expect: EXPECT_OUTCOME }))).body;
+      body = (await client.request<AddResponse>("POST", ENTITLEMENT_PATH, entitlementRequestOptions({ body: entitlementAddBody(desired), expect: EXPECT_OUTCOME }))).body;
     } catch (error) {
       if (!(error instanceof AdoRequestError) || !error.outcomeUnknown) throw error;
       if (await client.backOff(attempt, started)) continue;
@@ -402,7 +404,7 @@ export async function createEntitlement(
       const pending = replicationPending(body?.operationResult);
       throw new AdoRequestError({
         method: "POST",
-        path: client.url(ENTITLEMENT_PATH, requestOptions()).pathname,
+        path: client.url(ENTITLEMENT_PATH, entitlementRequestOptions()).pathname,
         what: `reported isSuccess=false (${describeErrors([body?.operationResult])})`,
         hint: pending
           ? `Entra ID has not replicated service principal ${desired.servicePrincipalObjectId} into Azure DevOps yet (tried ${attempt} times); run \`pulumi up\` again in a few minutes`
@@ -448,7 +450,7 @@ export async function readEntitlement(
         "GET",
         entitlementPath(id),
         // An empty answer (or null) means the principal is gone; anything else must name the entitlement.
-        requestOptions({ expect: (b) => (b === undefined || b === null ? undefined : EXPECT_ENTITLEMENT(b)) }),
+        entitlementRequestOptions({ expect: (b) => (b === undefined || b === null ? undefined : EXPECT_ENTITLEMENT(b)) }),
       )
     ).body;
     return body && body.accessLevel?.status !== "deleted" ? body : undefined;
@@ -497,5 +499,5 @@ export async function deleteEntitlement(
   // State from before createdByStack existed counts as created, as destroy treated it then.
   if (props?.createdByStack === false) return;
   const client = clientFor(resolveOrganization(props?.organizationUrl, env));
-  await deleteUnlessGone(() => client.request("DELETE", entitlementPath(id), requestOptions()));
+  await deleteUnlessGone(() => client.request("DELETE", entitlementPath(id), entitlementRequestOptions()));
 }

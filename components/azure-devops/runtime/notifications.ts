@@ -1,5 +1,6 @@
-import { AdoClient } from "./client";
+import { AdoClient, defaultSleep } from "./client";
 import { checkedId, expectField, GUID } from "./common";
+import { subscriptionPath } from "./subscriptions";
 
 // Read-only access to service hook delivery history (notifications), and the
 // one write the health check may make: a test notification. Every call goes
@@ -85,8 +86,9 @@ export function byNewest(a: HookNotification, b: HookNotification): number {
   return b.createdDate.localeCompare(a.createdDate) || b.id - a.id;
 }
 
+/** A hook's REST path; a bad id is named a "subscription" in the error, as the health check has always said. */
 function hookPath(subscriptionId: string): string {
-  return `_apis/hooks/subscriptions/${checkedId("subscription", subscriptionId, GUID, "a GUID")}`;
+  return subscriptionPath(subscriptionId, "subscription");
 }
 
 /** How {@link listNotifications} filters. */
@@ -218,7 +220,7 @@ export type TestDelivery = { readonly completed: true; readonly notification: Ho
 export async function sendTestNotification(client: AdoClient, subscriptionId: string, options: TestNotificationOptions = {}): Promise<TestDelivery> {
   const polls = options.polls ?? 10;
   const interval = options.pollIntervalMs ?? 2000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? defaultSleep;
   const hook = await client.request<{ publisherId?: string; eventType?: string; consumerId?: string; consumerActionId?: string; publisherInputs?: Record<string, string>; consumerInputs?: Record<string, string> }>(
     "GET",
     hookPath(subscriptionId),

@@ -86,3 +86,9 @@ export function organizationName(organizationUrl: string): string {
   }
   return decodeURIComponent(last);
 }
+
+/** `dev.azure.com/<org>` for `https://dev.azure.com/<org>`: the host and path, without the scheme. */
+export function organizationHost(organizationUrl: string): string {
+  const url = new URL(organizationUrl);
+  return `${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}

@@ -305,12 +305,17 @@ export function subscriptionBody(fields: SubscriptionFields, password: string, s
   return body;
 }
 
+/** Whether the service holds a password for the subscription (it shows one as "********"; an empty value is none). */
+export function holdsPassword(resource: SubscriptionResource): boolean {
+  return text(resource.consumerInputs?.basicAuthPassword) !== "";
+}
+
 function stateFromResource(
   resource: SubscriptionResource,
   organizationUrl: string,
   password: Pick<SubscriptionState, "passwordHash" | "passwordSalt">,
 ): SubscriptionState {
-  const passwordSet = text(resource.consumerInputs?.basicAuthPassword) !== "";
+  const passwordSet = holdsPassword(resource);
   return {
     ...fieldsFromResource(resource, organizationUrl),
     status: (resource.status as SubscriptionStatus | undefined) ?? "enabled",
@@ -387,8 +392,12 @@ export async function findMatchingSubscriptions(client: AdoClient, desired: Subs
 /** The shape check of every answer that returns one subscription. */
 const EXPECT_SUBSCRIPTION = expectField("id", "subscription id", (id) => typeof id === "string" && GUID.test(id));
 
-function subscriptionPath(id: string): string {
-  return `_apis/hooks/subscriptions/${encodeURIComponent(checkedId("service hook subscription", id, GUID, "a GUID"))}`;
+/**
+ * The REST path of one subscription. `what` names the id in the error for one
+ * that is not a GUID; the delivery history calls it a "subscription".
+ */
+export function subscriptionPath(id: string, what = "service hook subscription"): string {
+  return `_apis/hooks/subscriptions/${encodeURIComponent(checkedId(what, id, GUID, "a GUID"))}`;
 }
 
 function adoptsExisting(env: NodeJS.ProcessEnv): boolean {
